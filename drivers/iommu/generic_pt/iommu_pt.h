@@ -1,0 +1,1141 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The iommu_domain page table operations, written once for every format.
+ *
+ * This file is a template: fmt/iommu_<fmt>.c includes it through
+ * fmt/iommu_template.h after the format header, and everything below is
+ * compiled with that format's inline functions.
+ *
+ * Concurrency contract: callers never run two operations on overlapping
+ * IOVA ranges at the same time (the iommu core, dma-iommu and iommufd
+ * guarantee this). Operations on disjoint ranges run concurrently and may
+ * share tables: a new table is installed with compare-and-exchange against
+ * the empty entry the walker read, and a table is freed only when a single
+ * operation's range covers all of it, so no other thread can be inside it.
+ */
+#ifndef __GENERIC_PT_IOMMU_PT_H
+#define __GENERIC_PT_IOMMU_PT_H
+
+#include "pt_iter.h"
+
+#include <linux/cleanup.h>
+#include <linux/dma-mapping.h>
+#include <linux/export.h>
+#include <linux/generic_pt/iommu.h>
+#include <linux/iommu.h>
+#include <linux/list.h>
+#include <linux/overflow.h>
+#include <linux/spinlock.h>
+#include "../iommu-pages.h"
+#include "pt_fault_inject.h"
+
+#if IS_ENABLED(CONFIG_X86)
+#include <asm/cacheflush.h>
+#endif
+
+#define pt_iommu_table CONCATENATE(pt_iommu_, PT_FMT)
+#define pt_iommu_table_cfg CONCATENATE(pt_iommu_table, _cfg)
+#define pt_iommu_table_hw_info CONCATENATE(pt_iommu_table, _hw_info)
+
+static struct pt_iommu *iommu_from_common(struct pt_common *common)
+{
+	return &container_of(common, struct pt_iommu_table,
+			     PT_IOMMU_MEMBER.common)->iommu;
+}
+
+static struct pt_common *common_from_iommu(struct pt_iommu *iommu_table)
+{
+	return &container_of(iommu_table, struct pt_iommu_table, iommu)
+			->PT_IOMMU_MEMBER.common;
+}
+
+/*
+ * Incoherent walkers (PT_FEAT_DMA_INCOHERENT).
+ *
+ * x86 IOMMUs have no struct device to use with the DMA API, so the cache
+ * lines are flushed directly. Elsewhere the table memory is mapped for the
+ * IOMMU device with the DMA API for as long as it is a table, which both
+ * writes back its zeroed contents and gives a handle to sync later writes
+ * with. The table must be reachable by the walker at its physical address.
+ */
+static int pt_incoherent_table_start(struct pt_iommu *iommu_table,
+				     void *table, size_t size)
+{
+#if IS_ENABLED(CONFIG_X86)
+	clflush_cache_range(table, size);
+#else
+	struct device *dev = iommu_table->iommu_device;
+	dma_addr_t dma;
+
+	dma = dma_map_single(dev, table, size, DMA_TO_DEVICE);
+	if (dma_mapping_error(dev, dma))
+		return -ENOMEM;
+	if (dma != virt_to_phys(table)) {
+		dma_unmap_single(dev, dma, size, DMA_TO_DEVICE);
+		return -EOPNOTSUPP;
+	}
+#endif
+	return 0;
+}
+
+static void pt_incoherent_table_done(struct pt_iommu *iommu_table,
+				     void *table, size_t size)
+{
+#if !IS_ENABLED(CONFIG_X86)
+	dma_unmap_single(iommu_table->iommu_device, virt_to_phys(table), size,
+			 DMA_TO_DEVICE);
+#endif
+}
+
+/* Write back items [start_index, end_index) of pts->table */
+static void pt_flush_items(const struct pt_state *pts, unsigned int start_index,
+			   unsigned int end_index)
+{
+	size_t offset = start_index * PT_ITEM_WORD_SIZE;
+	size_t len = (end_index - start_index) * PT_ITEM_WORD_SIZE;
+
+	if (!pts_feature(pts, PT_FEAT_DMA_INCOHERENT))
+		return;
+#if IS_ENABLED(CONFIG_X86)
+	clflush_cache_range((u8 *)pts->table + offset, len);
+#else
+	dma_sync_single_range_for_device(iommu_from_common(pts->range->common)
+						 ->iommu_device,
+					 virt_to_phys(pts->table), offset, len,
+					 DMA_TO_DEVICE);
+#endif
+}
+
+/*
+ * A table entry another thread installed may not be written back yet: that
+ * thread sets PT_SW_BIT_WRITTEN_BACK only after its flush. Anything mapped
+ * below relies on the entry, so write it back here if it is not marked.
+ */
+static void pt_flush_table_entry_if_needed(const struct pt_state *pts)
+{
+	if (!pts_feature(pts, PT_FEAT_DMA_INCOHERENT))
+		return;
+	if (!pt_test_sw_bit_acquire(pts, PT_SW_BIT_WRITTEN_BACK))
+		pt_flush_items(pts, pts->index, pts->index + 1);
+}
+
+/* Table memory comes from iommu-pages so it is accounted to the domain */
+static struct pt_table_p *pt_table_alloc(struct pt_common *common,
+					 unsigned int lg2sz, gfp_t gfp)
+{
+	struct pt_iommu *iommu_table = iommu_from_common(common);
+	size_t size = log2_to_int(lg2sz);
+	void *table;
+
+	if (pt_should_fail_table_alloc(size))
+		return NULL;
+	table = iommu_alloc_pages_node_sz(iommu_table->nid, gfp, size);
+	if (!table)
+		return NULL;
+	if (pt_feature(common, PT_FEAT_DMA_INCOHERENT) &&
+	    pt_incoherent_table_start(iommu_table, table, size)) {
+		iommu_free_pages_sz(table, size);
+		return NULL;
+	}
+	return table;
+}
+
+/* Free a table no walker can reach, with no IOTLB flush needed */
+static void pt_table_free(struct pt_common *common, struct pt_table_p *table,
+			  unsigned int lg2sz)
+{
+	size_t size = log2_to_int(lg2sz);
+
+	if (pt_feature(common, PT_FEAT_DMA_INCOHERENT))
+		pt_incoherent_table_done(iommu_from_common(common), table,
+					 size);
+	iommu_free_pages_sz(table, size);
+}
+
+/*
+ * Queue an unlinked table for freeing once the IOTLB and walk caches were
+ * invalidated. The pages are compound, so iommu_put_pages_list() frees and
+ * unaccounts all of them.
+ */
+static void pt_table_free_deferred(struct pt_common *common,
+				   struct list_head *free_list,
+				   struct pt_table_p *table, unsigned int lg2sz)
+{
+	if (pt_feature(common, PT_FEAT_DMA_INCOHERENT))
+		pt_incoherent_table_done(iommu_from_common(common), table,
+					 log2_to_int(lg2sz));
+	list_add_tail(&virt_to_page(table)->lru, free_list);
+}
+
+/* Memory size of the table one level below pts */
+static unsigned int pt_child_table_lg2sz(const struct pt_state *pts)
+{
+	struct pt_state child = {
+		.range = pts->range,
+		.level = pts->level - 1,
+	};
+
+	return pt_table_mem_lg2sz(&child);
+}
+
+/*
+ * Add [iova, last] to the gather. With FLUSH_RANGE_NO_GAPS merging a
+ * disjoint range would invalidate everything between the two, which costs
+ * a shadowing hypervisor a walk of all of it: flush what is pending first.
+ * The caller adds its freed tables to the gather only after this, so that
+ * an early flush never frees them before their own range is invalidated.
+ */
+static void pt_gather_range(struct pt_iommu *iommu_table,
+			    struct iommu_iotlb_gather *iotlb_gather,
+			    pt_vaddr_t iova, pt_vaddr_t last)
+{
+	struct pt_common *common = common_from_iommu(iommu_table);
+	size_t len = last - iova + 1;
+
+	if (pt_feature(common, PT_FEAT_FLUSH_RANGE_NO_GAPS) &&
+	    iommu_iotlb_gather_is_disjoint(iotlb_gather, iova, len))
+		iommu_iotlb_sync(&iommu_table->domain, iotlb_gather);
+	iommu_iotlb_gather_add_range(iotlb_gather, iova, len);
+}
+
+/* Common checks of the (iova, len) every operation takes */
+static int pt_check_args(pt_vaddr_t iova, u64 len, pt_vaddr_t *last_va)
+{
+	if (!len)
+		return -EINVAL;
+	if (check_add_overflow(iova, len - 1, last_va) ||
+	    *last_va > ULONG_MAX)
+		return -EOVERFLOW;
+	return 0;
+}
+
+/* -------- iova_to_phys -------- */
+
+static __always_inline int __iova_to_phys(struct pt_range *range, void *arg,
+					  unsigned int level,
+					  struct pt_table_p *table,
+					  pt_level_fn_t descend_fn)
+{
+	struct pt_state pts = pt_init(range, level, table);
+	pt_oaddr_t *res = arg;
+
+	pt_load_entry(&pts);
+	switch (pts.type) {
+	case PT_ENTRY_TABLE:
+		return pt_descend(&pts, arg, descend_fn);
+	case PT_ENTRY_OA:
+		*res = pt_entry_oa_exact(&pts);
+		return 0;
+	default:
+		return -ENOENT;
+	}
+}
+PT_MAKE_LEVELS(__iova_to_phys_fn, __iova_to_phys);
+
+/**
+ * NS(iova_to_phys)() - translate an IOVA
+ * @domain: the domain of the table
+ * @iova: input address
+ *
+ * Context: Any context; lockless.
+ * Return: The output address @iova translates to, including its offset in
+ * a large or contiguous page, or 0 if @iova is not mapped.
+ */
+phys_addr_t NS(iova_to_phys)(struct iommu_domain *domain, dma_addr_t iova)
+{
+	struct pt_iommu *iommu_table =
+		container_of(domain, struct pt_iommu, domain);
+	struct pt_range range =
+		pt_make_range(common_from_iommu(iommu_table), iova, iova);
+	pt_oaddr_t res;
+
+	if (!pt_range_in_vasz(&range))
+		return 0;
+	if (pt_walk_range(&range, __iova_to_phys_fn, &res))
+		return 0;
+	return res;
+}
+EXPORT_SYMBOL_NS_GPL(NS(iova_to_phys), GENERIC_PT_IOMMU);
+
+/* -------- read_and_clear_dirty / set_dirty -------- */
+
+struct pt_dirty_args {
+	struct iommu_dirty_bitmap *dirty;
+	unsigned long flags;
+	pt_vaddr_t first_va;
+	pt_vaddr_t last_va;
+};
+
+static __always_inline int __read_and_clear_dirty(struct pt_range *range,
+						  void *arg, unsigned int level,
+						  struct pt_table_p *table,
+						  pt_level_fn_t descend_fn)
+{
+	struct pt_state pts = pt_init(range, level, table);
+	struct pt_dirty_args *dirty = arg;
+	pt_vaddr_t first, last;
+	int ret;
+
+	while (pts.index < pts.end_index) {
+		pt_load_entry(&pts);
+		if (pts.type == PT_ENTRY_TABLE) {
+			ret = pt_descend(&pts, arg, descend_fn);
+			if (ret)
+				return ret;
+		} else if (pts.type == PT_ENTRY_OA && pt_is_write_dirty(&pts)) {
+			first = max(pt_entry_start_va(&pts), dirty->first_va);
+			last = min(pt_entry_last_va(&pts), dirty->last_va);
+			iommu_dirty_bitmap_record(dirty->dirty, first,
+						  last - first + 1);
+			if (!(dirty->flags & IOMMU_DIRTY_NO_CLEAR))
+				pt_make_write_clean(&pts);
+		}
+		pt_next_entry(&pts);
+	}
+	return 0;
+}
+PT_MAKE_LEVELS(__read_and_clear_dirty_fn, __read_and_clear_dirty);
+
+/**
+ * NS(read_and_clear_dirty)() - collect the dirty state of a range
+ * @domain: the domain of the table
+ * @iova: first input address
+ * @size: length of the range
+ * @flags: IOMMU_DIRTY_NO_CLEAR to only read the dirty state
+ * @dirty: bitmap to record into; dirty->gather collects the ranges whose
+ *	dirty state was cleared, which the caller must flush
+ *
+ * Every dirty leaf that intersects the range is recorded, clipped to the
+ * range. Unless IOMMU_DIRTY_NO_CLEAR, all items of the leaf are made clean.
+ *
+ * Context: Process context. Must not run concurrently with map or unmap of
+ * an overlapping range.
+ * Return: 0, -EINVAL if @size is 0, -EOVERFLOW if the range wraps, -ERANGE
+ * if it is outside the table, -EOPNOTSUPP if the table cannot track dirty
+ * state.
+ */
+int NS(read_and_clear_dirty)(struct iommu_domain *domain, unsigned long iova,
+			     size_t size, unsigned long flags,
+			     struct iommu_dirty_bitmap *dirty)
+{
+	struct pt_iommu *iommu_table =
+		container_of(domain, struct pt_iommu, domain);
+	struct pt_common *common = common_from_iommu(iommu_table);
+	struct pt_dirty_args dirty_args = {
+		.dirty = dirty,
+		.flags = flags,
+		.first_va = iova,
+	};
+	struct pt_range range;
+	int ret;
+
+	if (!pt_dirty_supported(common) ||
+	    pt_feature(common, PT_FEAT_DMA_INCOHERENT))
+		return -EOPNOTSUPP;
+	ret = pt_check_args(iova, size, &dirty_args.last_va);
+	if (ret)
+		return ret;
+	range = pt_make_range(common, iova, dirty_args.last_va);
+	if (!pt_range_in_vasz(&range))
+		return -ERANGE;
+	return pt_walk_range(&range, __read_and_clear_dirty_fn, &dirty_args);
+}
+EXPORT_SYMBOL_NS_GPL(NS(read_and_clear_dirty), GENERIC_PT_IOMMU);
+
+static __always_inline int __set_dirty(struct pt_range *range, void *arg,
+				       unsigned int level,
+				       struct pt_table_p *table,
+				       pt_level_fn_t descend_fn)
+{
+	struct pt_state pts = pt_init(range, level, table);
+
+	pt_load_entry(&pts);
+	switch (pts.type) {
+	case PT_ENTRY_TABLE:
+		return pt_descend(&pts, arg, descend_fn);
+	case PT_ENTRY_OA:
+		return pt_make_write_dirty(&pts) ? 0 : -EOPNOTSUPP;
+	default:
+		return -ENOENT;
+	}
+}
+PT_MAKE_LEVELS(__set_dirty_fn, __set_dirty);
+
+static int NS(set_dirty)(struct pt_iommu *iommu_table, dma_addr_t iova)
+{
+	struct pt_common *common = common_from_iommu(iommu_table);
+	struct pt_range range = pt_make_range(common, iova, iova);
+
+	if (!pt_dirty_supported(common) ||
+	    pt_feature(common, PT_FEAT_DMA_INCOHERENT))
+		return -EOPNOTSUPP;
+	if (!pt_range_in_vasz(&range))
+		return -ENOENT;
+	return pt_walk_range(&range, __set_dirty_fn, NULL);
+}
+
+/* -------- map -------- */
+
+struct pt_iommu_map_args {
+	/* Tables replaced by leaves, freed after an IOTLB flush */
+	struct list_head free_list;
+	pt_vaddr_t free_first_va;
+	pt_vaddr_t free_last_va;
+	struct pt_write_attrs attrs;
+	u64 pgsize_bitmap;
+	/* Output address of range->va, advanced with every leaf written */
+	pt_oaddr_t oa;
+};
+
+/*
+ * True if the subtree below the table entry at pts maps nothing. Empty
+ * tables are left behind by unmaps that did not cover a whole table.
+ */
+static __always_inline int __subtree_empty(struct pt_range *range, void *arg,
+					   unsigned int level,
+					   struct pt_table_p *table,
+					   pt_level_fn_t descend_fn)
+{
+	struct pt_state pts = pt_init(range, level, table);
+	int ret;
+
+	for (; pts.index < pts.end_index; pts.index++) {
+		pt_load_entry(&pts);
+		if (pts.type == PT_ENTRY_OA)
+			return -EADDRINUSE;
+		if (pts.type == PT_ENTRY_TABLE) {
+			ret = pt_descend(&pts, arg, descend_fn);
+			if (ret)
+				return ret;
+		}
+	}
+	return 0;
+}
+PT_MAKE_LEVELS(__subtree_empty_fn, __subtree_empty);
+
+/* Queue the empty subtree below the table entry at pts for freeing */
+static __always_inline int __free_subtree(struct pt_range *range, void *arg,
+					  unsigned int level,
+					  struct pt_table_p *table,
+					  pt_level_fn_t descend_fn)
+{
+	struct pt_state pts = pt_init(range, level, table);
+	struct list_head *free_list = arg;
+	int ret;
+
+	for (; pts.index < pts.end_index; pts.index++) {
+		pt_load_entry(&pts);
+		if (pts.type != PT_ENTRY_TABLE)
+			continue;
+		ret = pt_descend(&pts, arg, descend_fn);
+		if (ret)
+			return ret;
+		pt_table_free_deferred(range->common, free_list,
+				       pts.table_lower,
+				       pt_child_table_lg2sz(&pts));
+	}
+	return 0;
+}
+PT_MAKE_LEVELS(__free_subtree_fn, __free_subtree);
+
+/*
+ * Walk the whole child table of the entry at pts with walker fn, using a
+ * private range so the caller's walk position is untouched.
+ */
+static int pt_walk_child_table(struct pt_state *pts, pt_level_fn_t fn,
+			       void *arg)
+{
+	struct pt_range child_range = *pts->range;
+
+	child_range.va = pt_index_to_va(pts);
+	child_range.last_va = pt_item_last_va(pts);
+	return fn(&child_range, arg, pts->level - 1, pts->table_lower);
+}
+
+/*
+ * Replace the items of a leaf of size 2^pgsz_lg2 at pts: every item must be
+ * empty or a table with an empty subtree. The unlinked tables go to the
+ * map's free list.
+ */
+static int pt_map_leaf(struct pt_state *pts, struct pt_iommu_map_args *map,
+		       unsigned int pgsz_lg2)
+{
+	unsigned int num_items = log2_to_int(pgsz_lg2 -
+					     pt_table_item_lg2sz(pts));
+	unsigned int start_index = pts->index;
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i != num_items; i++, pts->index++) {
+		pt_load_entry(pts);
+		if (pts->type == PT_ENTRY_OA) {
+			ret = -EADDRINUSE;
+			goto err;
+		}
+		if (pts->type == PT_ENTRY_TABLE) {
+			ret = pt_walk_child_table(pts, __subtree_empty_fn,
+						  NULL);
+			if (ret)
+				goto err;
+		}
+	}
+
+	pts->index = start_index;
+	for (i = 0; i != num_items; i++, pts->index++) {
+		pt_load_entry(pts);
+		if (pts->type != PT_ENTRY_TABLE)
+			continue;
+		/*
+		 * Nothing else can be walking this subtree: it lies entirely
+		 * in the range being mapped. The hardware may still hold it in
+		 * its walk cache until the flush after the leaf is written.
+		 */
+		if (pts->level > 1)
+			pt_walk_child_table(pts, __free_subtree_fn,
+					    &map->free_list);
+		pt_table_free_deferred(pts->range->common, &map->free_list,
+				       pts->table_lower,
+				       pt_child_table_lg2sz(pts));
+		map->free_first_va = min(map->free_first_va,
+					 pt_index_to_va(pts));
+		map->free_last_va = max(map->free_last_va, pt_item_last_va(pts));
+	}
+
+	pts->index = start_index;
+	pt_install_leaf_entry(pts, map->oa, pgsz_lg2, &map->attrs);
+	pt_flush_items(pts, start_index, start_index + num_items);
+	pts->type = PT_ENTRY_OA;
+	map->oa += log2_to_int(pgsz_lg2);
+	pt_advance(pts, num_items);
+	return 0;
+err:
+	pts->index = start_index;
+	return ret;
+}
+
+/* Install a new empty table under the empty entry at pts */
+static int pt_map_new_table(struct pt_state *pts,
+			    struct pt_iommu_map_args *map)
+{
+	struct pt_common *common = pts->range->common;
+	unsigned int lg2sz = pt_child_table_lg2sz(pts);
+	struct pt_table_p *table_mem;
+
+	table_mem = pt_table_alloc(common, lg2sz, map->attrs.gfp);
+	if (!table_mem)
+		return -ENOMEM;
+
+	if (!pt_install_table(pts, virt_to_phys(table_mem), &map->attrs)) {
+		/* A mapper of a disjoint range won: use its table */
+		pt_table_free(common, table_mem, lg2sz);
+		pt_load_entry(pts);
+		if (pts->type == PT_ENTRY_TABLE)
+			pt_flush_table_entry_if_needed(pts);
+		return 0;
+	}
+	if (pts_feature(pts, PT_FEAT_DMA_INCOHERENT)) {
+		pt_flush_items(pts, pts->index, pts->index + 1);
+		pt_set_sw_bit_release(pts, PT_SW_BIT_WRITTEN_BACK);
+	}
+	pts->type = PT_ENTRY_TABLE;
+	pts->table_lower = table_mem;
+	return 0;
+}
+
+static __always_inline int __map_range(struct pt_range *range, void *arg,
+				       unsigned int level,
+				       struct pt_table_p *table,
+				       pt_level_fn_t descend_fn)
+{
+	struct pt_state pts = pt_init(range, level, table);
+	struct pt_iommu_map_args *map = arg;
+	unsigned int pgsz_lg2;
+	int ret;
+
+	while (pts.index < pts.end_index) {
+		pgsz_lg2 = pt_compute_best_pgsize(pt_possible_sizes(&pts) &
+							  map->pgsize_bitmap,
+						  range->va, range->last_va,
+						  map->oa);
+		if (pgsz_lg2) {
+			ret = pt_map_leaf(&pts, map, pgsz_lg2);
+			if (ret)
+				return ret;
+			continue;
+		}
+
+		pt_load_entry(&pts);
+		if (pts.type == PT_ENTRY_EMPTY) {
+			ret = pt_map_new_table(&pts, map);
+			if (ret)
+				return ret;
+		} else if (pts.type == PT_ENTRY_TABLE) {
+			pt_flush_table_entry_if_needed(&pts);
+		}
+		if (pts.type != PT_ENTRY_TABLE)
+			return -EADDRINUSE;
+
+		ret = pt_descend(&pts, arg, descend_fn);
+		if (ret)
+			return ret;
+		pt_next_entry(&pts);
+	}
+	return 0;
+}
+PT_MAKE_LEVELS(__map_range_fn, __map_range);
+
+/*
+ * Map a single PAGE_SIZE page where all the tables already exist: the
+ * common case of the DMA API. Walks down without allocating and returns 1
+ * if the general path must handle it.
+ */
+static int pt_map_single_page(struct pt_range *range,
+			      struct pt_iommu_map_args *map)
+{
+	struct pt_table_p *table = range->top_table;
+	unsigned int level = range->top_level;
+	struct pt_state pts;
+
+	for (;;) {
+		pts = pt_init(range, level, table);
+		pt_load_entry(&pts);
+		if (level == 0)
+			break;
+		if (pts.type != PT_ENTRY_TABLE)
+			return 1;
+		pt_flush_table_entry_if_needed(&pts);
+		table = pts.table_lower;
+		level--;
+	}
+	if (pts.type != PT_ENTRY_EMPTY)
+		return -EADDRINUSE;
+	pt_install_leaf_entry(&pts, map->oa, PAGE_SHIFT, &map->attrs);
+	pt_flush_items(&pts, pts.index, pts.index + 1);
+	map->oa += PAGE_SIZE;
+	return 0;
+}
+
+/*
+ * PT_FEAT_DYNAMIC_TOP: add levels above the top until it covers
+ * [va, last_va]. The new tables are complete before the driver points the
+ * hardware at them, and top_of_table is published last, so walkers see
+ * either the old top or a new one whose entry 0 leads to the old top.
+ */
+static int pt_increase_top(struct pt_iommu *iommu_table, pt_vaddr_t va,
+			   pt_vaddr_t last_va, struct pt_write_attrs *attrs)
+{
+	struct pt_common *common = common_from_iommu(iommu_table);
+	struct pt_table_p *new_tables[PT_MAX_TOP_LEVEL + 1];
+	unsigned int new_lg2sz[PT_MAX_TOP_LEVEL + 1];
+	uintptr_t top_of_table, new_top_of_table;
+	unsigned int num_new = 0;
+	struct pt_range range;
+	spinlock_t *top_lock;
+	unsigned long flags;
+	unsigned int i;
+	int ret;
+
+again:
+	top_of_table = READ_ONCE(common->top_of_table);
+	new_top_of_table = top_of_table;
+	for (;;) {
+		unsigned int level = pt_top_level(new_top_of_table);
+		struct pt_state pts = { .range = &range, .level = level + 1 };
+		struct pt_table_p *table_mem;
+
+		range = pt_make_range_top(common, new_top_of_table, va, last_va);
+		if (pt_range_in_vasz(&range))
+			break;
+		if (level >= PT_MAX_TOP_LEVEL ||
+		    pt_top_vasz_lg2(common, level) >= common->max_vasz_lg2) {
+			ret = -ERANGE;
+			goto err_free;
+		}
+
+		/* The new table is the top of its own walk */
+		range.top_level = level + 1;
+		new_lg2sz[num_new] = pt_table_mem_lg2sz(&pts);
+		table_mem = pt_table_alloc(common, new_lg2sz[num_new],
+					   attrs->gfp);
+		if (!table_mem) {
+			ret = -ENOMEM;
+			goto err_free;
+		}
+		new_tables[num_new++] = table_mem;
+
+		pts.table = table_mem;
+		pts.index = 0;
+		pts.entry = 0;
+		if (PT_WARN_ON(!pt_install_table(
+			    &pts, virt_to_phys(pt_top_table(new_top_of_table)),
+			    attrs))) {
+			ret = -EINVAL;
+			goto err_free;
+		}
+		pt_flush_items(&pts, 0, 1);
+		if (pts_feature(&pts, PT_FEAT_DMA_INCOHERENT))
+			pt_set_sw_bit_release(&pts, PT_SW_BIT_WRITTEN_BACK);
+		new_top_of_table = pt_make_top_of_table(table_mem, level + 1);
+	}
+	if (!num_new)
+		return 0;
+
+	top_lock = iommu_table->driver_ops->get_top_lock(iommu_table);
+	spin_lock_irqsave(top_lock, flags);
+	if (READ_ONCE(common->top_of_table) != top_of_table) {
+		/* Somebody else grew the table: start over from their top */
+		spin_unlock_irqrestore(top_lock, flags);
+		for (i = 0; i != num_new; i++)
+			pt_table_free(common, new_tables[i], new_lg2sz[i]);
+		num_new = 0;
+		goto again;
+	}
+	iommu_table->driver_ops->change_top(
+		iommu_table, virt_to_phys(pt_top_table(new_top_of_table)),
+		pt_top_level(new_top_of_table));
+	WRITE_ONCE(common->top_of_table, new_top_of_table);
+	spin_unlock_irqrestore(top_lock, flags);
+	return 0;
+
+err_free:
+	for (i = 0; i != num_new; i++)
+		pt_table_free(common, new_tables[i], new_lg2sz[i]);
+	return ret;
+}
+
+/*
+ * Tables a map replaced with leaves are still in the walk caches: flush
+ * their range through the driver before freeing them.
+ */
+static void pt_map_free_tables(struct pt_iommu *iommu_table,
+			       struct pt_iommu_map_args *map)
+{
+	struct iommu_domain *domain = &iommu_table->domain;
+	struct iommu_iotlb_gather iotlb_gather;
+
+	if (list_empty(&map->free_list))
+		return;
+	if (!domain->ops || !domain->ops->iotlb_sync) {
+		iommu_put_pages_list(&map->free_list);
+		return;
+	}
+	iommu_iotlb_gather_init(&iotlb_gather);
+	iommu_iotlb_gather_add_range(&iotlb_gather, map->free_first_va,
+				     map->free_last_va - map->free_first_va + 1);
+	list_splice_init(&map->free_list, &iotlb_gather.freelist);
+	iommu_iotlb_sync(domain, &iotlb_gather);
+}
+
+/**
+ * NS(map_pages)() - map a physically contiguous range
+ * @domain: the domain of the table
+ * @iova: first input address, aligned to @pgsize
+ * @paddr: first output address, aligned to @pgsize
+ * @pgsize: page size the caller split the range into
+ * @pgcount: number of pages
+ * @prot: IOMMU_READ, IOMMU_WRITE, IOMMU_CACHE, IOMMU_NOEXEC, IOMMU_MMIO
+ * @gfp: allocation flags for new tables
+ * @mapped: increased by the number of bytes mapped, also on failure
+ *
+ * Maps the whole range with the largest pages the format, the domain's
+ * pgsize_bitmap and the alignment of iova, paddr and the remaining length
+ * allow, whatever @pgsize is. Empty tables in the way of a larger page are
+ * unlinked and freed after an IOTLB flush.
+ *
+ * Context: Process context, or atomic with a suitable @gfp. Must not run
+ * concurrently with any operation on an overlapping range.
+ * Return: 0 on success. -EINVAL if the length is 0, @prot grants neither
+ * read nor write or the range is not aligned to the smallest page size.
+ * -EOVERFLOW if the input or output range wraps. -ERANGE if it is outside
+ * the table's input or output address space. -EADDRINUSE if something is
+ * already mapped in the range. -ENOMEM if a table could not be allocated.
+ * The format may refuse @prot with its own errno. On failure *@mapped tells
+ * how much of the start of the range was mapped.
+ */
+int NS(map_pages)(struct iommu_domain *domain, unsigned long iova,
+		  phys_addr_t paddr, size_t pgsize, size_t pgcount, int prot,
+		  gfp_t gfp, size_t *mapped)
+{
+	struct pt_iommu *iommu_table =
+		container_of(domain, struct pt_iommu, domain);
+	struct pt_common *common = common_from_iommu(iommu_table);
+	struct pt_iommu_map_args map = {
+		.oa = paddr,
+		.free_first_va = PT_VADDR_MAX,
+	};
+	pt_vaddr_t last_va;
+	struct pt_range range;
+	pt_oaddr_t last_oa;
+	size_t len;
+	int ret;
+
+	if (check_mul_overflow(pgsize, pgcount, &len))
+		return -EOVERFLOW;
+	ret = pt_check_args(iova, len, &last_va);
+	if (ret)
+		return ret;
+	if (!(prot & (IOMMU_READ | IOMMU_WRITE)))
+		return -EINVAL;
+	if (check_add_overflow((pt_oaddr_t)paddr, (pt_oaddr_t)len - 1,
+			       &last_oa))
+		return -EOVERFLOW;
+	if (log2_div(last_oa, common->max_oasz_lg2))
+		return -ERANGE;
+
+	map.pgsize_bitmap = domain->pgsize_bitmap;
+	if (!map.pgsize_bitmap ||
+	    log2_mod(iova | paddr | len, log2_ffs(map.pgsize_bitmap)))
+		return -EINVAL;
+
+	ret = pt_iommu_set_prot(common, &map.attrs, prot);
+	if (ret)
+		return ret;
+	map.attrs.gfp = gfp;
+
+	range = pt_make_range(common, iova, last_va);
+	if (!pt_range_in_vasz(&range)) {
+		if (!pt_feature(common, PT_FEAT_DYNAMIC_TOP))
+			return -ERANGE;
+		ret = pt_increase_top(iommu_table, iova, last_va, &map.attrs);
+		if (ret)
+			return ret;
+		range = pt_make_range(common, iova, last_va);
+	}
+
+	if (len == PAGE_SIZE && (map.pgsize_bitmap & PAGE_SIZE)) {
+		struct pt_state level0 = { .range = &range, .level = 0 };
+
+		if (pt_table_item_lg2sz(&level0) == PAGE_SHIFT &&
+		    (pt_possible_sizes(&level0) & PAGE_SIZE)) {
+			ret = pt_map_single_page(&range, &map);
+			if (ret <= 0) {
+				*mapped += map.oa - paddr;
+				return ret;
+			}
+		}
+	}
+
+	INIT_LIST_HEAD(&map.free_list);
+	ret = pt_walk_range(&range, __map_range_fn, &map);
+	*mapped += map.oa - paddr;
+	pt_map_free_tables(iommu_table, &map);
+	return ret;
+}
+EXPORT_SYMBOL_NS_GPL(NS(map_pages), GENERIC_PT_IOMMU);
+
+/* -------- unmap -------- */
+
+/* Positive return of the unmap walker: a hole or a partial leaf */
+#define PT_UNMAP_STOP 1
+
+struct pt_unmap_args {
+	struct list_head free_list;
+	pt_vaddr_t unmapped;
+};
+
+static __always_inline int __unmap_range(struct pt_range *range, void *arg,
+					 unsigned int level,
+					 struct pt_table_p *table,
+					 pt_level_fn_t descend_fn)
+{
+	struct pt_state pts = pt_init(range, level, table);
+	struct pt_unmap_args *unmap = arg;
+	unsigned int num_contig_lg2;
+	bool fully_covered;
+	int ret;
+
+	while (pts.index < pts.end_index) {
+		pt_load_entry(&pts);
+		switch (pts.type) {
+		case PT_ENTRY_EMPTY:
+			return PT_UNMAP_STOP;
+		case PT_ENTRY_TABLE:
+			fully_covered = pt_item_fully_covered(&pts);
+			ret = pt_descend(&pts, arg, descend_fn);
+			if (ret)
+				return ret;
+			/*
+			 * Everything below was unmapped and no other thread
+			 * may use any part of this range: free the table.
+			 */
+			if (fully_covered) {
+				pt_clear_entries(&pts, 0);
+				pt_flush_items(&pts, pts.index, pts.index + 1);
+				pt_table_free_deferred(range->common,
+						       &unmap->free_list,
+						       pts.table_lower,
+						       pt_child_table_lg2sz(&pts));
+			}
+			break;
+		case PT_ENTRY_OA:
+			/* Never split: a range starting inside a leaf stops */
+			if (pt_entry_start_va(&pts) != range->va)
+				return PT_UNMAP_STOP;
+			num_contig_lg2 = pt_entry_num_contig_lg2(&pts);
+			pt_clear_entries(&pts, num_contig_lg2);
+			pt_flush_items(&pts, pts.index,
+				       pts.index + log2_to_int(num_contig_lg2));
+			unmap->unmapped += log2_to_int(pt_entry_oa_lg2sz(&pts));
+			break;
+		}
+		pt_next_entry(&pts);
+	}
+	return 0;
+}
+PT_MAKE_LEVELS(__unmap_range_fn, __unmap_range);
+
+/**
+ * NS(unmap_pages)() - unmap a range
+ * @domain: the domain of the table
+ * @iova: first input address
+ * @pgsize: page size the caller split the range into
+ * @pgcount: number of pages
+ * @iotlb_gather: collects the range to invalidate and the freed tables
+ *
+ * Unmaps leaves from @iova on and stops at the first hole. A leaf that
+ * starts before @iova is left alone and stops the unmap; a leaf that ends
+ * after the range is removed whole. Tables the range covers entirely are
+ * freed through @iotlb_gather's freelist after the caller's IOTLB sync.
+ *
+ * Context: Process context, or atomic. Must not run concurrently with any
+ * operation on an overlapping range.
+ * Return: Number of bytes unmapped, counted from @iova, which may exceed
+ * the requested length. 0 for a length of 0, a wrapping or out of table
+ * range, or a range that does not start at a mapped leaf.
+ */
+size_t NS(unmap_pages)(struct iommu_domain *domain, unsigned long iova,
+		       size_t pgsize, size_t pgcount,
+		       struct iommu_iotlb_gather *iotlb_gather)
+{
+	struct pt_iommu *iommu_table =
+		container_of(domain, struct pt_iommu, domain);
+	struct pt_common *common = common_from_iommu(iommu_table);
+	struct pt_unmap_args unmap = {};
+	pt_vaddr_t last_va;
+	struct pt_range range;
+	size_t len;
+
+	if (check_mul_overflow(pgsize, pgcount, &len) ||
+	    pt_check_args(iova, len, &last_va))
+		return 0;
+	range = pt_make_range(common, iova, last_va);
+	if (!pt_range_in_vasz(&range))
+		return 0;
+
+	INIT_LIST_HEAD(&unmap.free_list);
+	pt_walk_range(&range, __unmap_range_fn, &unmap);
+	if (!unmap.unmapped)
+		return 0;
+
+	/* Covers every freed table: they lie inside the unmapped range */
+	pt_gather_range(iommu_table, iotlb_gather, iova,
+			iova + unmap.unmapped - 1);
+	list_splice_tail(&unmap.free_list, &iotlb_gather->freelist);
+	return unmap.unmapped;
+}
+EXPORT_SYMBOL_NS_GPL(NS(unmap_pages), GENERIC_PT_IOMMU);
+
+/* -------- init / deinit / info -------- */
+
+/* Unlink nothing, just queue every table below the top for freeing */
+static __always_inline int __collect_tables(struct pt_range *range, void *arg,
+					    unsigned int level,
+					    struct pt_table_p *table,
+					    pt_level_fn_t descend_fn)
+{
+	struct pt_state pts = pt_init(range, level, table);
+	struct list_head *free_list = arg;
+	int ret;
+
+	for (; pts.index < pts.end_index; pts.index++) {
+		pt_load_entry(&pts);
+		if (pts.type != PT_ENTRY_TABLE)
+			continue;
+		ret = pt_descend(&pts, arg, descend_fn);
+		if (ret)
+			return ret;
+		pt_table_free_deferred(range->common, free_list,
+				       pts.table_lower,
+				       pt_child_table_lg2sz(&pts));
+	}
+	return 0;
+}
+PT_MAKE_LEVELS(__collect_tables_fn, __collect_tables);
+
+static void NS(deinit)(struct pt_iommu *iommu_table)
+{
+	struct pt_common *common = common_from_iommu(iommu_table);
+	struct pt_range range = pt_make_range(common, 0, PT_VADDR_MAX);
+	struct pt_state top = pt_init_top(&range);
+	LIST_HEAD(free_list);
+
+	pt_walk_range(&range, __collect_tables_fn, &free_list);
+	pt_table_free_deferred(common, &free_list, range.top_table,
+			       pt_table_mem_lg2sz(&top));
+	iommu_put_pages_list(&free_list);
+	iommu_table->ops = NULL;
+}
+
+/* Every page size a table of this configuration can map */
+static u64 pt_all_page_sizes(struct pt_common *common)
+{
+	struct pt_range range = pt_make_range(common, 0, 0);
+	unsigned int max_level = PT_MAX_TOP_LEVEL;
+	u64 sizes = 0;
+	unsigned int level;
+
+	if (!pt_feature(common, PT_FEAT_DYNAMIC_TOP))
+		max_level = range.top_level;
+	for (level = 0; level <= max_level; level++) {
+		struct pt_state pts = { .range = &range, .level = level };
+
+		range.top_level = max(range.top_level, (u8)level);
+		sizes |= pt_possible_sizes(&pts);
+	}
+	/* Within the VA and OA space, and what unsigned long can describe */
+	sizes &= pt_sizes_le_lg2(min(common->max_vasz_lg2,
+				     common->max_oasz_lg2) - 1);
+	if (pt_feature(common, PT_FEAT_SIGN_EXTEND))
+		sizes &= pt_sizes_le_lg2(common->max_vasz_lg2 - 2);
+	return sizes & ULONG_MAX;
+}
+
+static void NS(get_info)(struct pt_iommu *iommu_table,
+			 struct pt_iommu_info *info)
+{
+	info->pgsize_bitmap = pt_all_page_sizes(common_from_iommu(iommu_table));
+}
+
+static const struct pt_iommu_ops NS(ops) = {
+	.get_info = NS(get_info),
+	.set_dirty = NS(set_dirty),
+	.deinit = NS(deinit),
+};
+
+static int pt_init_check_cfg(struct pt_iommu *iommu_table,
+			     const struct pt_iommu_cfg *cfg)
+{
+	unsigned int features = cfg->features;
+
+	if (!cfg->hw_max_vasz_lg2 ||
+	    cfg->hw_max_vasz_lg2 > PT_MAX_VA_ADDRESS_LG2 ||
+	    !cfg->hw_max_oasz_lg2 || cfg->hw_max_oasz_lg2 > PT_VADDR_MAX_LG2)
+		return -EINVAL;
+	if (features & ~PT_SUPPORTED_FEATURES)
+		return -EOPNOTSUPP;
+	if ((features & PT_FORCE_ENABLED_FEATURES) != PT_FORCE_ENABLED_FEATURES)
+		return -EOPNOTSUPP;
+	if (features & BIT(PT_FEAT_DYNAMIC_TOP) &&
+	    (!iommu_table->driver_ops || !iommu_table->driver_ops->change_top ||
+	     !iommu_table->driver_ops->get_top_lock))
+		return -EINVAL;
+	if (features & BIT(PT_FEAT_SIGN_EXTEND) &&
+	    features & (BIT(PT_FEAT_FULL_VA) | BIT(PT_FEAT_DYNAMIC_TOP)))
+		return -EINVAL;
+	if (features & BIT(PT_FEAT_DMA_INCOHERENT) &&
+	    !iommu_table->iommu_device)
+		return -EINVAL;
+	return 0;
+}
+
+/**
+ * NS(init)() - initialise a table
+ * @fmt_table: table, embedded in the driver's domain
+ * @cfg: configuration
+ * @gfp: allocation flags for the top table
+ *
+ * Keeps what the caller set in fmt_table->iommu before the call (driver_ops,
+ * nid, iommu_device and the domain). Sets the domain's type, pgsize_bitmap
+ * and geometry. A driver may narrow pgsize_bitmap afterwards.
+ *
+ * Context: Process context.
+ * Return: 0 or -EINVAL for an invalid configuration (VA or OA width zero or
+ * beyond the format, DYNAMIC_TOP without its driver callbacks, SIGN_EXTEND
+ * with FULL_VA or DYNAMIC_TOP, DMA_INCOHERENT without iommu_device),
+ * -EOPNOTSUPP for features the format does not support or a missing one it
+ * requires, -ENOMEM. On failure the table is left uninitialised and
+ * pt_iommu_deinit() on it does nothing.
+ */
+int NS(init)(struct pt_iommu_table *fmt_table,
+	     const struct pt_iommu_table_cfg *cfg, gfp_t gfp)
+{
+	struct pt_iommu *iommu_table = &fmt_table->iommu;
+	struct pt_common *common = common_from_iommu(iommu_table);
+	struct iommu_domain *domain = &iommu_table->domain;
+	struct pt_table_p *table_mem;
+	struct pt_range range;
+	u64 aperture_end;
+	int ret;
+
+	iommu_table->ops = NULL;
+	ret = pt_init_check_cfg(iommu_table, &cfg->common);
+	if (ret)
+		return ret;
+
+	memset(&fmt_table->PT_IOMMU_MEMBER, 0,
+	       sizeof(fmt_table->PT_IOMMU_MEMBER));
+	common->features = cfg->common.features;
+	common->max_vasz_lg2 = cfg->common.hw_max_vasz_lg2;
+	common->max_oasz_lg2 = min(cfg->common.hw_max_oasz_lg2,
+				   pt_max_oa_lg2(common));
+	ret = pt_iommu_fmt_init(fmt_table, cfg);
+	if (ret)
+		return ret;
+	if (pt_top_level(common->top_of_table) > PT_MAX_TOP_LEVEL)
+		return -EINVAL;
+
+	range = pt_make_range(common, 0, 0);
+	{
+		struct pt_state top = pt_init_top(&range);
+
+		table_mem = pt_table_alloc(common, pt_table_mem_lg2sz(&top),
+					   gfp);
+	}
+	if (!table_mem)
+		return -ENOMEM;
+	common->top_of_table =
+		pt_make_top_of_table(table_mem, range.top_level);
+
+	domain->type = __IOMMU_DOMAIN_PAGING;
+	domain->pgsize_bitmap = pt_all_page_sizes(common);
+	if (pt_feature(common, PT_FEAT_SIGN_EXTEND))
+		aperture_end = log2_to_max_int(common->max_vasz_lg2 - 1);
+	else
+		aperture_end = log2_to_max_int(common->max_vasz_lg2);
+	/* The ops take unsigned long IOVAs: a 32 bit kernel sees the bottom */
+	domain->geometry.aperture_start = 0;
+	domain->geometry.aperture_end = min_t(u64, aperture_end, ULONG_MAX);
+	domain->geometry.force_aperture = true;
+
+	/* Last: deinit only runs on a table that init completed */
+	iommu_table->ops = &NS(ops);
+	return 0;
+}
+EXPORT_SYMBOL_NS_GPL(NS(init), GENERIC_PT_IOMMU);
+
+/**
+ * NS(hw_info)() - values to program the hardware with
+ * @fmt_table: initialised table
+ * @info: filled with the top table address and level in the hardware's
+ *	encoding
+ *
+ * With PT_FEAT_DYNAMIC_TOP the result is only stable under the driver's top
+ * lock; change_top() reports later changes.
+ *
+ * Context: Any context.
+ */
+void NS(hw_info)(struct pt_iommu_table *fmt_table,
+		 struct pt_iommu_table_hw_info *info)
+{
+	struct pt_range range =
+		pt_make_range(common_from_iommu(&fmt_table->iommu), 0, 0);
+
+	pt_iommu_fmt_hw_info(fmt_table, &range, info);
+}
+EXPORT_SYMBOL_NS_GPL(NS(hw_info), GENERIC_PT_IOMMU);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("IOMMU page table for " __stringify(PT_FMT));
+MODULE_IMPORT_NS(GENERIC_PT_IOMMU);
+
+#endif

@@ -1,0 +1,159 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Core types of the generic page table.
+ *
+ * This header is included by a format header after the format's
+ * defs_<fmt>.h has defined pt_vaddr_t, pt_oaddr_t and its write attributes,
+ * and before the format's inline functions, which take the types below.
+ *
+ * Levels are numbered from 0, the table holding the smallest pages, up to
+ * the top. A format's own level numbering (AMD "mode", ARM L0..L3, VT-d
+ * AGAW) is translated only in its hw_info.
+ */
+#ifndef __GENERIC_PT_DEFS_H
+#define __GENERIC_PT_DEFS_H
+
+#include <linux/args.h>
+#include <linux/atomic.h>
+#include <linux/bug.h>
+#include <linux/compiler.h>
+#include <linux/generic_pt/common.h>
+#include "pt_log2.h"
+
+/* Opaque type of table memory, only ever used through a pointer */
+struct pt_table_p;
+
+enum pt_entry_type {
+	PT_ENTRY_EMPTY,
+	PT_ENTRY_TABLE,
+	/* The entry is a leaf translating to an output address */
+	PT_ENTRY_OA,
+};
+
+/**
+ * struct pt_range - one walk over a range of input addresses
+ * @common: the table
+ * @top_table: Snapshot of the top table at the start of the walk. A
+ *	concurrent PT_FEAT_DYNAMIC_TOP growth leaves the old top in place as
+ *	a subtree, so the snapshot stays valid for addresses it covers.
+ * @va: The current input address. Walkers advance it as they move from
+ *	entry to entry, so that a table entered part way through a range
+ *	starts at the right index.
+ * @last_va: Last input address of the range, inclusive, so that a range
+ *	ending at the top of the 64 bit space can be described.
+ * @top_level: Level of @top_table, from the same snapshot.
+ * @max_vasz_lg2: Input address bits the snapshot's top level covers.
+ */
+struct pt_range {
+	struct pt_common *common;
+	struct pt_table_p *top_table;
+	pt_vaddr_t va;
+	pt_vaddr_t last_va;
+	u8 top_level;
+	u8 max_vasz_lg2;
+};
+
+/**
+ * struct pt_state - the cursor of a walk within one table
+ * @range: the walk this cursor belongs to
+ * @table: The table being walked.
+ * @table_lower: The child table of the current entry, valid after
+ *	pt_load_entry() returned PT_ENTRY_TABLE.
+ * @entry: Raw value of the current item, as read by pt_load_entry().
+ * @type: Classification of @entry.
+ * @index: Current item in @table.
+ * @end_index: One past the last item of @table the range touches.
+ * @level: Level of @table. Walkers are instantiated per level so that
+ *	this is a compile time constant in each copy of the walker.
+ */
+struct pt_state {
+	struct pt_range *range;
+	struct pt_table_p *table;
+	struct pt_table_p *table_lower;
+	u64 entry;
+	enum pt_entry_type type;
+	unsigned short index;
+	unsigned short end_index;
+	u8 level;
+};
+
+#if IS_ENABLED(CONFIG_DEBUG_GENERIC_PT)
+#define PT_WARN_ON(cond) WARN_ON(cond)
+#else
+#define PT_WARN_ON(cond) ({ BUILD_BUG_ON_INVALID(cond); false; })
+#endif
+
+/*
+ * Names of per format symbols: NS(map_pages) is pt_iommu_amdv1_map_pages
+ * when PT_FMT is amdv1.
+ */
+#define NS(name) CONCATENATE(CONCATENATE(pt_iommu_, PT_FMT), CONCATENATE(_, name))
+
+/**
+ * pt_feature() - test if a feature is enabled for a table
+ * @common: table
+ * @feature_nr: enum pt_features or format PT_FEAT_* number
+ *
+ * Features the format cannot support fold to false and features it always
+ * needs fold to true at compile time, so code for them disappears.
+ */
+static __always_inline bool pt_feature(const struct pt_common *common,
+				       unsigned int feature_nr)
+{
+	if (PT_FORCE_ENABLED_FEATURES & BIT(feature_nr))
+		return true;
+	if (!(PT_SUPPORTED_FEATURES & BIT(feature_nr)))
+		return false;
+	return common->features & BIT(feature_nr);
+}
+
+static __always_inline bool pts_feature(const struct pt_state *pts,
+					unsigned int feature_nr)
+{
+	return pt_feature(pts->range->common, feature_nr);
+}
+
+/* The current table of a cursor as an array of items of @type */
+#define pt_cur_table(pts, type) ((type *)((pts)->table))
+
+/**
+ * pt_table_install64() - install a table entry with compare-and-exchange
+ * @pts: cursor on the item; pts->entry holds the value last loaded
+ * @table_entry: the new entry
+ *
+ * Installs against the empty value the caller loaded, so that of two
+ * threads mapping disjoint ranges under one empty item only one installs
+ * its table. Release ordering publishes the new table's zeroed contents
+ * before the entry that points to it.
+ *
+ * Return: true if installed, false if the item changed since it was loaded.
+ */
+static inline bool pt_table_install64(struct pt_state *pts, u64 table_entry)
+{
+	u64 *entryp = pt_cur_table(pts, u64) + pts->index;
+	u64 old_entry = pts->entry;
+	bool ret;
+
+	ret = try_cmpxchg64_release(entryp, &old_entry, table_entry);
+	if (ret)
+		pts->entry = table_entry;
+	return ret;
+}
+
+static inline struct pt_table_p *pt_top_table(uintptr_t top_of_table)
+{
+	return (struct pt_table_p *)(top_of_table & ~(uintptr_t)PT_TOP_LEVEL_MASK);
+}
+
+static inline unsigned int pt_top_level(uintptr_t top_of_table)
+{
+	return top_of_table & PT_TOP_LEVEL_MASK;
+}
+
+static inline uintptr_t pt_make_top_of_table(struct pt_table_p *table,
+					     unsigned int level)
+{
+	return (uintptr_t)table | level;
+}
+
+#endif

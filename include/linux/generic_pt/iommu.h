@@ -1,0 +1,193 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Generic radix page table as the page table of an iommu_domain.
+ *
+ * A driver embeds a struct pt_iommu_<fmt> in its domain so that its
+ * struct iommu_domain and pt_iommu::domain are the same memory, fills its
+ * iommu_domain_ops with IOMMU_PT_DOMAIN_OPS(fmt), calls
+ * pt_iommu_<fmt>_init() and programs the hardware from
+ * pt_iommu_<fmt>_hw_info().
+ */
+#ifndef __GENERIC_PT_IOMMU_H
+#define __GENERIC_PT_IOMMU_H
+
+#include <linux/generic_pt/common.h>
+#include <linux/iommu.h>
+#include <linux/mm_types.h>
+#include <linux/spinlock_types.h>
+
+struct pt_iommu_ops;
+struct pt_iommu_driver_ops;
+
+/**
+ * struct pt_iommu - a page table that implements an iommu_domain
+ * @domain: The iommu_domain. First, so that a driver can overlay its own
+ *	struct iommu_domain member with this one in a union (see
+ *	PT_IOMMU_CHECK_DOMAIN()).
+ * @ops: Operations on the table; set last by init, so a table whose init
+ *	failed or never ran has NULL here and pt_iommu_deinit() is a no-op.
+ * @driver_ops: Callbacks into the driver, set by the driver before init.
+ * @nid: NUMA node to allocate table memory on, set before init.
+ * @iommu_device: Device that performs the table walks. Required with
+ *	PT_FEAT_DMA_INCOHERENT where it is used with the DMA API to write
+ *	back table memory. Set before init.
+ */
+struct pt_iommu {
+	struct iommu_domain domain;
+	const struct pt_iommu_ops *ops;
+	const struct pt_iommu_driver_ops *driver_ops;
+	int nid;
+	struct device *iommu_device;
+};
+
+/**
+ * struct pt_iommu_info - description of an initialised table
+ * @pgsize_bitmap: Every page size the table can map with a single leaf.
+ */
+struct pt_iommu_info {
+	u64 pgsize_bitmap;
+};
+
+/**
+ * struct pt_iommu_ops - operations on an initialised table
+ * @get_info: Fill @info.
+ * @set_dirty: Make the leaf translating @iova dirty as if the hardware had
+ *	written through it. For tests of dirty tracking only.
+ *	Return: 0, -ENOENT if @iova is not mapped, -EOPNOTSUPP if the
+ *	table cannot track dirty state.
+ * @deinit: Free every table. Does not flush the IOTLB: the caller has
+ *	detached the domain from every device first.
+ */
+struct pt_iommu_ops {
+	void (*get_info)(struct pt_iommu *iommu_table,
+			 struct pt_iommu_info *info);
+	int (*set_dirty)(struct pt_iommu *iommu_table, dma_addr_t iova);
+	void (*deinit)(struct pt_iommu *iommu_table);
+};
+
+/**
+ * struct pt_iommu_driver_ops - driver callbacks
+ * @change_top: PT_FEAT_DYNAMIC_TOP: make every hardware reference to the
+ *	table (device table entries, context entries) use the new top table
+ *	at @top_paddr of level @top_level, and flush them. Called with the
+ *	lock from @get_top_lock held; the old top stays valid as a subtree
+ *	of the new one.
+ * @get_top_lock: PT_FEAT_DYNAMIC_TOP: return the spinlock that serialises
+ *	@change_top against the driver attaching and detaching devices.
+ */
+struct pt_iommu_driver_ops {
+	void (*change_top)(struct pt_iommu *iommu_table, phys_addr_t top_paddr,
+			   unsigned int top_level);
+	spinlock_t *(*get_top_lock)(struct pt_iommu *iommu_table);
+};
+
+/**
+ * pt_iommu_deinit() - free a table
+ * @iommu_table: table to free
+ *
+ * Safe on a table whose init failed or never ran, as long as the table
+ * memory was zeroed before init.
+ *
+ * Context: Process context; the domain is attached to no device.
+ */
+static inline void pt_iommu_deinit(struct pt_iommu *iommu_table)
+{
+	if (iommu_table->ops)
+		iommu_table->ops->deinit(iommu_table);
+}
+
+/**
+ * struct pt_iommu_cfg - configuration common to every format
+ * @features: Bitmap of enum pt_features and format PT_FEAT_* to enable.
+ * @hw_max_vasz_lg2: Input address bits the hardware supports.
+ * @hw_max_oasz_lg2: Output address bits the hardware supports.
+ */
+struct pt_iommu_cfg {
+	unsigned int features;
+	u8 hw_max_vasz_lg2;
+	u8 hw_max_oasz_lg2;
+};
+
+/*
+ * Declare the table struct and the exported functions of one format. The
+ * definitions come from drivers/iommu/generic_pt/iommu_pt.h compiled once
+ * per format.
+ */
+#define IOMMU_PROTOTYPES(fmt)                                                 \
+	phys_addr_t pt_iommu_##fmt##_iova_to_phys(struct iommu_domain *domain, \
+						  dma_addr_t iova);            \
+	int pt_iommu_##fmt##_map_pages(struct iommu_domain *domain,           \
+				       unsigned long iova, phys_addr_t paddr,  \
+				       size_t pgsize, size_t pgcount,          \
+				       int prot, gfp_t gfp, size_t *mapped);   \
+	size_t pt_iommu_##fmt##_unmap_pages(                                  \
+		struct iommu_domain *domain, unsigned long iova,              \
+		size_t pgsize, size_t pgcount,                                \
+		struct iommu_iotlb_gather *iotlb_gather);                     \
+	int pt_iommu_##fmt##_read_and_clear_dirty(                            \
+		struct iommu_domain *domain, unsigned long iova, size_t size, \
+		unsigned long flags, struct iommu_dirty_bitmap *dirty);       \
+	int pt_iommu_##fmt##_init(struct pt_iommu_##fmt *table,               \
+				  const struct pt_iommu_##fmt##_cfg *cfg,      \
+				  gfp_t gfp);                                  \
+	void pt_iommu_##fmt##_hw_info(struct pt_iommu_##fmt *table,           \
+				      struct pt_iommu_##fmt##_hw_info *info)
+
+#define IOMMU_FORMAT(fmt, member)       \
+	struct pt_iommu_##fmt {         \
+		struct pt_iommu iommu;  \
+		struct pt_##fmt member; \
+	};                              \
+	IOMMU_PROTOTYPES(fmt)
+
+/*
+ * IOMMU_PT_DOMAIN_OPS() - iommu_domain_ops members for the page table
+ * operations of @fmt.
+ */
+#define IOMMU_PT_DOMAIN_OPS(fmt)                        \
+	.iova_to_phys = &pt_iommu_##fmt##_iova_to_phys, \
+	.map_pages = &pt_iommu_##fmt##_map_pages,       \
+	.unmap_pages = &pt_iommu_##fmt##_unmap_pages
+
+/*
+ * IOMMU_PT_DIRTY_OPS() - iommu_dirty_ops members for dirty tracking with
+ * @fmt. The driver supplies .set_dirty_tracking itself.
+ */
+#define IOMMU_PT_DIRTY_OPS(fmt) \
+	.read_and_clear_dirty = &pt_iommu_##fmt##_read_and_clear_dirty
+
+/*
+ * PT_IOMMU_CHECK_DOMAIN() - check that @pt_member's pt_iommu::domain of a
+ * driver struct @s aliases the driver's own struct iommu_domain member
+ * @domain_member.
+ */
+#define PT_IOMMU_CHECK_DOMAIN(s, pt_member, domain_member)                  \
+	static_assert(offsetof(s, pt_member.domain) ==                      \
+		      offsetof(s, domain_member))
+
+/**
+ * struct pt_iommu_amdv1_cfg - AMD IOMMU v1 table configuration
+ * @common: generic configuration
+ * @starting_level: Level of the first top table (2 is a 3-level table
+ *	covering 39 bits). With PT_FEAT_DYNAMIC_TOP the table grows from
+ *	there up to hw_max_vasz_lg2.
+ */
+struct pt_iommu_amdv1_cfg {
+	struct pt_iommu_cfg common;
+	unsigned int starting_level;
+};
+
+/**
+ * struct pt_iommu_amdv1_hw_info - values for the device table entry
+ * @host_pt_root: Physical address of the top table, with the SME C-bit
+ *	when PT_FEAT_AMDV1_ENCRYPT_TABLES is enabled.
+ * @mode: DTE Mode field, the number of levels (top level + 1).
+ */
+struct pt_iommu_amdv1_hw_info {
+	u64 host_pt_root;
+	u8 mode;
+};
+
+IOMMU_FORMAT(amdv1, amdpt);
+
+#endif

@@ -1,0 +1,95 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Common settings for the genpt build and test scripts. Sourced, not run.
+#
+# Layout (all under $GENPT_BUILD, default <repo>/build, git-ignored):
+#   pristine/<id>/linux-source-6.12   unpacked tarball, never written to
+#   src/                              assembled tree (git: base + patches/)
+#   <arch>/                           out-of-tree KUnit build per config
+#   ccache/                           compiler cache (kept by "make clean")
+#   logs/, results/                   per-run output
+
+set -o pipefail
+
+GENPT_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)
+GENPT_BUILD=${GENPT_BUILD:-$GENPT_ROOT/build}
+# The subtree synced into the assembled tree. Defaults to the repository;
+# point it at a scratch copy with the same layout to test the pipeline
+# against other sources.
+GENPT_SUBTREE_SRC=${GENPT_SUBTREE_SRC:-$GENPT_ROOT}
+GENPT_SRC=$GENPT_BUILD/src
+GENPT_LOGS=$GENPT_BUILD/logs
+GENPT_RESULTS=$GENPT_BUILD/results
+GENPT_TOOLS=$GENPT_ROOT/tools/testing/genpt
+
+GENPT_TARBALL=${GENPT_TARBALL:-/usr/src/linux-source-6.12.tar.xz}
+GENPT_SRCPKG=linux-source-6.12
+GENPT_SRCPKG_PIN=6.12.117-1~deb12u1
+
+# Directories and files of the kernel tree that the repository owns. They
+# are copied over the assembled tree and never appear in patches/.
+GENPT_OWNED_DIRS="drivers/iommu/generic_pt include/linux/generic_pt"
+GENPT_OWNED_FILES="Documentation/driver-api/generic_pt.rst"
+
+GENPT_ARCHS="x86_64 i386 i386-pae arm64"
+
+GENPT_JOBS=${GENPT_JOBS:-$(nproc)}
+GENPT_KUNIT_TIMEOUT=${GENPT_KUNIT_TIMEOUT:-900}
+
+# Reproducible build identity, so that ccache can hit on init/ and friends.
+export KBUILD_BUILD_TIMESTAMP=${KBUILD_BUILD_TIMESTAMP:-"Thu Jan  1 00:00:00 UTC 2026"}
+export KBUILD_BUILD_USER=${KBUILD_BUILD_USER:-genpt}
+export KBUILD_BUILD_HOST=${KBUILD_BUILD_HOST:-genpt}
+export CCACHE_DIR=${CCACHE_DIR:-$GENPT_BUILD/ccache}
+export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-8G}
+export LC_ALL=C
+export DEBIAN_FRONTEND=noninteractive
+
+genpt_msg() { printf 'genpt: %s\n' "$*"; }
+genpt_err() { printf 'genpt: error: %s\n' "$*" >&2; }
+genpt_die() { genpt_err "$*"; exit 1; }
+
+genpt_now() { printf '%s' "$EPOCHREALTIME"; }
+genpt_elapsed() { awk -v a="$1" -v b="$(genpt_now)" 'BEGIN { printf "%.1f", b - a }'; }
+
+# git on the assembled tree only; never falls back to the enclosing repo.
+srcgit() {
+	git --git-dir="$GENPT_SRC/.git" --work-tree="$GENPT_SRC" -C "$GENPT_SRC" "$@"
+}
+
+genpt_have_ccache() {
+	[ "${GENPT_NO_CCACHE:-}" != 1 ] && command -v ccache >/dev/null 2>&1
+}
+
+# Kernel make variables for one test configuration, one per line so that
+# callers can read them into an array. kunit.py and the static checks use
+# the same ones, so that neither invalidates the other's objects.
+genpt_make_vars() {
+	local arch=$1 cc=gcc prefix=""
+
+	case $arch in
+	x86_64) echo "ARCH=x86_64" ;;
+	i386 | i386-pae) echo "ARCH=i386" ;;
+	arm64)
+		echo "ARCH=arm64"
+		prefix=aarch64-linux-gnu-
+		echo "CROSS_COMPILE=$prefix"
+		;;
+	*) genpt_die "unknown configuration '$arch' (one of: $GENPT_ARCHS)" ;;
+	esac
+	if genpt_have_ccache; then
+		echo "CC=ccache ${prefix}$cc"
+		echo "HOSTCC=ccache gcc"
+	fi
+}
+
+genpt_build_dir() { printf '%s/%s' "$GENPT_BUILD" "$1"; }
+
+genpt_pristine_id() {
+	local v
+	v=$(dpkg-query -W -f='${db:Status-Status} ${Version}' "$GENPT_SRCPKG" 2>/dev/null)
+	case $v in
+	"installed "*) printf '%s' "${v#installed }" ;;
+	*) printf 'sha256-%s' "$(sha256sum "$GENPT_TARBALL" | cut -c1-16)" ;;
+	esac
+}

@@ -230,9 +230,16 @@ static __always_inline int __iova_to_phys(struct pt_range *range, void *arg,
 		return -ENOENT;
 	}
 }
+
 PT_MAKE_LEVELS(__iova_to_phys_fn, __iova_to_phys);
 
-/**
+/*
+ * The exported operations below are documented for users in
+ * include/linux/generic_pt/iommu.h ("Operations"); these comments follow
+ * the kernel-doc layout but are not parsed, as the names are generated.
+ */
+
+/*
  * NS(iova_to_phys)() - translate an IOVA
  * @domain: the domain of the table
  * @iova: input address
@@ -294,9 +301,10 @@ static __always_inline int __read_and_clear_dirty(struct pt_range *range,
 	}
 	return 0;
 }
+
 PT_MAKE_LEVELS(__read_and_clear_dirty_fn, __read_and_clear_dirty);
 
-/**
+/*
  * NS(read_and_clear_dirty)() - collect the dirty state of a range
  * @domain: the domain of the table
  * @iova: first input address
@@ -359,6 +367,7 @@ static __always_inline int __set_dirty(struct pt_range *range, void *arg,
 		return -ENOENT;
 	}
 }
+
 PT_MAKE_LEVELS(__set_dirty_fn, __set_dirty);
 
 static int NS(set_dirty)(struct pt_iommu *iommu_table, dma_addr_t iova)
@@ -411,6 +420,7 @@ static __always_inline int __subtree_empty(struct pt_range *range, void *arg,
 	}
 	return 0;
 }
+
 PT_MAKE_LEVELS(__subtree_empty_fn, __subtree_empty);
 
 /* Queue the empty subtree below the table entry at pts for freeing */
@@ -436,6 +446,7 @@ static __always_inline int __free_subtree(struct pt_range *range, void *arg,
 	}
 	return 0;
 }
+
 PT_MAKE_LEVELS(__free_subtree_fn, __free_subtree);
 
 /*
@@ -582,6 +593,7 @@ static __always_inline int __map_range(struct pt_range *range, void *arg,
 	}
 	return 0;
 }
+
 PT_MAKE_LEVELS(__map_range_fn, __map_range);
 
 /*
@@ -630,6 +642,7 @@ static int pt_increase_top(struct pt_iommu *iommu_table, pt_vaddr_t va,
 	uintptr_t top_of_table, new_top_of_table;
 	unsigned int num_new = 0;
 	struct pt_range range;
+	/* The driver's lock serialising change_top() with attach/detach */
 	spinlock_t *top_lock;
 	unsigned long flags;
 	unsigned int i;
@@ -642,6 +655,7 @@ again:
 		unsigned int level = pt_top_level(new_top_of_table);
 		struct pt_state pts = { .range = &range, .level = level + 1 };
 		struct pt_table_p *table_mem;
+		pt_oaddr_t table_pa;
 
 		range = pt_make_range_top(common, new_top_of_table, va, last_va);
 		if (pt_range_in_vasz(&range))
@@ -666,9 +680,8 @@ again:
 		pts.table = table_mem;
 		pts.index = 0;
 		pts.entry = 0;
-		if (PT_WARN_ON(!pt_install_table(
-			    &pts, virt_to_phys(pt_top_table(new_top_of_table)),
-			    attrs))) {
+		table_pa = virt_to_phys(pt_top_table(new_top_of_table));
+		if (PT_WARN_ON(!pt_install_table(&pts, table_pa, attrs))) {
 			ret = -EINVAL;
 			goto err_free;
 		}
@@ -690,9 +703,9 @@ again:
 		num_new = 0;
 		goto again;
 	}
-	iommu_table->driver_ops->change_top(
-		iommu_table, virt_to_phys(pt_top_table(new_top_of_table)),
-		pt_top_level(new_top_of_table));
+	iommu_table->driver_ops->change_top(iommu_table,
+					    virt_to_phys(pt_top_table(new_top_of_table)),
+					    pt_top_level(new_top_of_table));
 	WRITE_ONCE(common->top_of_table, new_top_of_table);
 	spin_unlock_irqrestore(top_lock, flags);
 	return 0;
@@ -726,7 +739,7 @@ static void pt_map_free_tables(struct pt_iommu *iommu_table,
 	iommu_iotlb_sync(domain, &iotlb_gather);
 }
 
-/**
+/*
  * NS(map_pages)() - map a physically contiguous range
  * @domain: the domain of the table
  * @iova: first input address, aligned to @pgsize
@@ -882,9 +895,10 @@ static __always_inline int __unmap_range(struct pt_range *range, void *arg,
 	}
 	return 0;
 }
+
 PT_MAKE_LEVELS(__unmap_range_fn, __unmap_range);
 
-/**
+/*
  * NS(unmap_pages)() - unmap a range
  * @domain: the domain of the table
  * @iova: first input address
@@ -960,6 +974,7 @@ static __always_inline int __collect_tables(struct pt_range *range, void *arg,
 	}
 	return 0;
 }
+
 PT_MAKE_LEVELS(__collect_tables_fn, __collect_tables);
 
 static void NS(deinit)(struct pt_iommu *iommu_table)
@@ -989,7 +1004,7 @@ static u64 pt_all_page_sizes(struct pt_common *common)
 	for (level = 0; level <= max_level; level++) {
 		struct pt_state pts = { .range = &range, .level = level };
 
-		range.top_level = max(range.top_level, (u8)level);
+		range.top_level = max_t(u8, range.top_level, level);
 		sizes |= pt_possible_sizes(&pts);
 	}
 	/* Within the VA and OA space, and what unsigned long can describe */
@@ -1038,7 +1053,7 @@ static int pt_init_check_cfg(struct pt_iommu *iommu_table,
 	return 0;
 }
 
-/**
+/*
  * NS(init)() - initialise a table
  * @fmt_table: table, embedded in the driver's domain
  * @cfg: configuration
@@ -1113,7 +1128,7 @@ int NS(init)(struct pt_iommu_table *fmt_table,
 }
 EXPORT_SYMBOL_NS_GPL(NS(init), GENERIC_PT_IOMMU);
 
-/**
+/*
  * NS(hw_info)() - values to program the hardware with
  * @fmt_table: initialised table
  * @info: filled with the top table address and level in the hardware's

@@ -238,11 +238,19 @@ static void kiommu_cfg_desc(const struct kiommu_cfg *cfg, char *desc)
 	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "cfg%td features=%#x",
 		 cfg - kunit_fmt_cfgs, cfg->common.features);
 }
+
 KUNIT_ARRAY_PARAM(kiommu_cfgs, kunit_fmt_cfgs, kiommu_cfg_desc);
 
 static struct device *kiommu_device(struct kunit *test)
 {
-	struct device *dev = kunit_device_register(test, "genpt-iommu");
+	static atomic_t kiommu_device_nr = ATOMIC_INIT(0);
+	char name[32];
+	struct device *dev;
+
+	/* Device names must be unique while the test holds them */
+	snprintf(name, sizeof(name), "genpt-iommu-%d",
+		 atomic_inc_return(&kiommu_device_nr));
+	dev = kunit_device_register(test, name);
 
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, dev);
 	dev->dma_mask = &dev->coherent_dma_mask;
@@ -678,9 +686,11 @@ static int kiommu_model_map(struct kiommu_priv *priv, pt_vaddr_t iova,
 			 &mapped);
 	KUNIT_EXPECT_EQ(test, ret, expect_ret);
 	KUNIT_EXPECT_EQ(test, (u64)mapped, (u64)(va - iova));
-	if (ret && mapped) {
-		KUNIT_EXPECT_EQ(test, (u64)kiommu_unmap(priv, iova, mapped),
-				(u64)mapped);
+	if (ret) {
+		if (mapped)
+			KUNIT_EXPECT_EQ(test,
+					(u64)kiommu_unmap(priv, iova, mapped),
+					(u64)mapped);
 		priv->num_extents = first_new;
 	}
 	return ret;
@@ -888,6 +898,8 @@ static void kiommu_test_bad_args(struct kunit *test)
 			-EOVERFLOW);
 	/* The output range wraps, or is beyond the table's OA */
 	if (sizeof(phys_addr_t) == sizeof(u64)) {
+		phys_addr_t oa_end = log2_to_int(common->max_oasz_lg2);
+
 		KUNIT_EXPECT_EQ(test,
 				NS(map_pages)(domain, SZ_2M,
 					      (phys_addr_t)(0 - min_size),
@@ -896,9 +908,7 @@ static void kiommu_test_bad_args(struct kunit *test)
 				-EOVERFLOW);
 		if (common->max_oasz_lg2 < 64)
 			KUNIT_EXPECT_EQ(test,
-					NS(map_pages)(domain, SZ_2M,
-						      (phys_addr_t)(log2_to_int(common->max_oasz_lg2) -
-								    min_size),
+					NS(map_pages)(domain, SZ_2M, oa_end - min_size,
 						      min_size, 2, IOMMU_READ,
 						      GFP_KERNEL, &mapped),
 					-ERANGE);
@@ -1188,17 +1198,35 @@ static void kiommu_test_alloc_failures(struct kunit *test)
 		base = SZ_2M - 4 * min_size;
 
 	for (nth = 1; nth != 32; nth++) {
+		size_t mapped;
+
 		kiommu_fail_alloc(1, (nth - 1) * table_size + 1);
-		ret = kiommu_model_map(priv, base, SZ_512M, len);
+		kiommu_snapshot_tables(priv);
+		ret = kiommu_map(priv, base, SZ_512M, len, IOMMU_READ, &mapped);
 		kiommu_fail_alloc(0, 0);
 		if (ret == 0)
 			break;
 		KUNIT_ASSERT_EQ(test, ret, -ENOMEM);
+		/* Exactly the reported prefix is mapped */
+		KUNIT_ASSERT_LT(test, (u64)mapped, (u64)len);
+		if (mapped)
+			KUNIT_EXPECT_EQ(test, kiommu_phys(priv, base + mapped - 1),
+					SZ_512M + mapped - 1);
+		KUNIT_EXPECT_EQ(test, kiommu_phys(priv, base + mapped), 0);
+		KUNIT_EXPECT_EQ(test, kiommu_phys(priv, base + len - 1), 0);
+		if (mapped)
+			KUNIT_EXPECT_EQ(test,
+					(u64)kiommu_unmap(priv, base, mapped),
+					(u64)mapped);
 		KUNIT_EXPECT_EQ(test, kiommu_phys(priv, base), 0);
 	}
+	/* Each failure was a different allocation, then one succeeded */
+	KUNIT_EXPECT_GT(test, nth, 1);
 	KUNIT_EXPECT_LT(test, nth, 32);
-	kiommu_model_check(priv);
-	kiommu_model_unmap(priv, base, len);
+	KUNIT_EXPECT_EQ(test, kiommu_phys(priv, base), SZ_512M);
+	KUNIT_EXPECT_EQ(test, kiommu_phys(priv, base + len - 1),
+			SZ_512M + len - 1);
+	KUNIT_EXPECT_EQ(test, (u64)kiommu_unmap(priv, base, len), (u64)len);
 }
 
 static struct kunit_case kiommu_test_cases[] = {
@@ -1224,6 +1252,7 @@ static struct kunit_suite kiommu_suite = {
 	.exit = kiommu_exit,
 	.test_cases = kiommu_test_cases,
 };
+
 kunit_test_suites(&kiommu_suite);
 
 MODULE_LICENSE("GPL");

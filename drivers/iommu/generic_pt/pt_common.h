@@ -172,15 +172,14 @@ enum {
 static inline bool pt_test_sw_bit_acquire(const struct pt_state *pts,
 					  unsigned int bitnr)
 {
-	if (PT_ITEM_WORD_SIZE == sizeof(u32)) {
-		const u32 *entryp = pt_cur_table(pts, u32) + pts->index;
+	const u32 *entry32p = pt_cur_table(pts, u32) + pts->index;
+	const u64 *entry64p = pt_cur_table(pts, u64) + pts->index;
 
-		return smp_load_acquire(entryp) & pt_sw_bit(bitnr);
-	} else {
-		const u64 *entryp = pt_cur_table(pts, u64) + pts->index;
-
-		return smp_load_acquire(entryp) & pt_sw_bit(bitnr);
-	}
+	if (sizeof(u32) == PT_ITEM_WORD_SIZE)
+		/* Pairs with pt_set_sw_bit_release() after the flush */
+		return smp_load_acquire(entry32p) & pt_sw_bit(bitnr);
+	/* Pairs with pt_set_sw_bit_release() after the flush */
+	return smp_load_acquire(entry64p) & pt_sw_bit(bitnr);
 }
 
 /*
@@ -190,13 +189,15 @@ static inline bool pt_test_sw_bit_acquire(const struct pt_state *pts,
 static inline void pt_set_sw_bit_release(struct pt_state *pts,
 					 unsigned int bitnr)
 {
-	if (PT_ITEM_WORD_SIZE == sizeof(u32)) {
+	if (sizeof(u32) == PT_ITEM_WORD_SIZE) {
 		u32 *entryp = pt_cur_table(pts, u32) + pts->index;
 
+		/* Orders the flush before the mark, see the acquire above */
 		smp_store_release(entryp, READ_ONCE(*entryp) | pt_sw_bit(bitnr));
 	} else {
 		u64 *entryp = pt_cur_table(pts, u64) + pts->index;
 
+		/* Orders the flush before the mark, see the acquire above */
 		smp_store_release(entryp, READ_ONCE(*entryp) | pt_sw_bit(bitnr));
 	}
 }

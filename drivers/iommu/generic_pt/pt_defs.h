@@ -96,6 +96,8 @@ struct pt_state {
  *
  * Features the format cannot support fold to false and features it always
  * needs fold to true at compile time, so code for them disappears.
+ *
+ * Return: true if the feature is enabled.
  */
 static __always_inline bool pt_feature(const struct pt_common *common,
 				       unsigned int feature_nr)

@@ -12,7 +12,7 @@
 #include <linux/init.h>
 #include "pt_fault_inject.h"
 
-DECLARE_FAULT_ATTR(pt_fault_table_alloc);
+struct fault_attr pt_fault_table_alloc = FAULT_ATTR_INITIALIZER;
 EXPORT_SYMBOL_NS_GPL(pt_fault_table_alloc, GENERIC_PT_IOMMU);
 
 static int __init pt_fault_inject_init(void)

@@ -40,7 +40,7 @@ static inline void pt_clear_entries(struct pt_state *pts,
 {
 	unsigned int i;
 
-	if (PT_ITEM_WORD_SIZE == sizeof(u32)) {
+	if (sizeof(u32) == PT_ITEM_WORD_SIZE) {
 		u32 *tablep = pt_cur_table(pts, u32) + pts->index;
 
 		for (i = 0; i != log2_to_int(num_contig_lg2); i++)

@@ -108,6 +108,52 @@ struct pt_iommu_cfg {
 	u8 hw_max_oasz_lg2;
 };
 
+/**
+ * DOC: Operations
+ *
+ * Every format <fmt> exports, in symbol namespace GENERIC_PT_IOMMU:
+ *
+ * int pt_iommu_<fmt>_init(table, cfg, gfp) validates @cfg, allocates the top
+ * table and sets the domain's type, pgsize_bitmap and geometry. It keeps
+ * what the caller set in table->iommu before the call. Context: process.
+ * Return: 0; -EINVAL for a VA or OA width of zero or beyond the format,
+ * PT_FEAT_DYNAMIC_TOP without change_top/get_top_lock, PT_FEAT_SIGN_EXTEND
+ * with FULL_VA or DYNAMIC_TOP, PT_FEAT_DMA_INCOHERENT without iommu_device;
+ * -EOPNOTSUPP for features the format lacks or a missing one it requires;
+ * -ENOMEM.
+ *
+ * void pt_iommu_<fmt>_hw_info(table, info) fills the values the hardware
+ * is programmed with. Context: any; with PT_FEAT_DYNAMIC_TOP stable only
+ * under the driver's top lock.
+ *
+ * int pt_iommu_<fmt>_map_pages(domain, iova, paddr, pgsize, pgcount, prot,
+ * gfp, mapped) maps pgsize * pgcount bytes with the largest pages the
+ * format, domain->pgsize_bitmap and the alignment allow, and adds the bytes
+ * it mapped to *mapped even on failure. Context: process, or atomic with a
+ * suitable @gfp; no concurrent operation on an overlapping range. Return:
+ * 0; -EINVAL for a zero length, a prot without IOMMU_READ/IOMMU_WRITE or a
+ * range not aligned to the smallest page; -EOVERFLOW if the IOVA or
+ * physical range wraps; -ERANGE outside the VA or OA space; -EADDRINUSE if
+ * something is mapped in the way; -ENOMEM.
+ *
+ * size_t pt_iommu_<fmt>_unmap_pages(domain, iova, pgsize, pgcount, gather)
+ * unmaps from @iova up to the first hole, never splits a leaf (one that
+ * starts before @iova stops the unmap, one that ends after the range is
+ * removed whole), frees tables the range covers through gather->freelist
+ * and adds everything changed to @gather. Context: process or atomic; no
+ * concurrent operation on an overlapping range. Return: bytes unmapped,
+ * possibly more than requested; 0 for invalid arguments.
+ *
+ * phys_addr_t pt_iommu_<fmt>_iova_to_phys(domain, iova). Context: any,
+ * lockless. Return: the exact physical address, or 0 if not mapped.
+ *
+ * int pt_iommu_<fmt>_read_and_clear_dirty(domain, iova, size, flags, dirty)
+ * records every dirty leaf in the range, clipped to it, and unless
+ * IOMMU_DIRTY_NO_CLEAR makes all its items clean. Context: process; no
+ * concurrent map/unmap of an overlapping range. Return: 0; -EINVAL,
+ * -EOVERFLOW, -ERANGE for bad ranges; -EOPNOTSUPP without dirty tracking.
+ */
+
 /*
  * Declare the table struct and the exported functions of one format. The
  * definitions come from drivers/iommu/generic_pt/iommu_pt.h compiled once

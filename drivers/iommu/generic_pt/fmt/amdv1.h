@@ -87,18 +87,21 @@ static inline unsigned int amdv1pt_table_item_lg2sz(const struct pt_state *pts)
 	return PT_GRANULE_LG2SZ + (PT_TABLEMEM_LG2SZ - ilog2(PT_ITEM_WORD_SIZE)) *
 					  pts->level;
 }
+
 #define pt_table_item_lg2sz amdv1pt_table_item_lg2sz
 
 static inline unsigned int amdv1pt_num_items_lg2(const struct pt_state *pts)
 {
 	return PT_TABLEMEM_LG2SZ - ilog2(PT_ITEM_WORD_SIZE);
 }
+
 #define pt_num_items_lg2 amdv1pt_num_items_lg2
 
 static inline bool amdv1pt_can_have_leaf(const struct pt_state *pts)
 {
 	return amdv1pt_table_item_lg2sz(pts) <= AMDV1PT_MAX_PAGE_LG2;
 }
+
 #define pt_can_have_leaf amdv1pt_can_have_leaf
 
 /* Leaf sizes at a level: the item size up to 256 items (NextLevel 7) */
@@ -114,6 +117,7 @@ static inline u64 amdv1pt_possible_sizes(const struct pt_state *pts)
 			    isz_lg2);
 	return sizes & ~BIT_ULL(AMDV1PT_ERRATUM_SIZE_LG2);
 }
+
 #define pt_possible_sizes amdv1pt_possible_sizes
 
 static inline enum pt_entry_type amdv1pt_load_entry_raw(struct pt_state *pts)
@@ -122,7 +126,8 @@ static inline enum pt_entry_type amdv1pt_load_entry_raw(struct pt_state *pts)
 	unsigned int next_level;
 	u64 entry;
 
-	pts->entry = entry = READ_ONCE(*tablep);
+	entry = READ_ONCE(*tablep);
+	pts->entry = entry;
 	if (!(entry & AMDV1PT_FMT_PR))
 		return PT_ENTRY_EMPTY;
 	next_level = FIELD_GET(AMDV1PT_FMT_NEXT_LEVEL, entry);
@@ -131,6 +136,7 @@ static inline enum pt_entry_type amdv1pt_load_entry_raw(struct pt_state *pts)
 		return PT_ENTRY_OA;
 	return PT_ENTRY_TABLE;
 }
+
 #define pt_load_entry_raw amdv1pt_load_entry_raw
 
 /* log2 of the size of the leaf in pts->entry */
@@ -147,6 +153,7 @@ static inline unsigned int amdv1pt_entry_num_contig_lg2(const struct pt_state *p
 {
 	return amdv1pt_entry_oa_lg2sz(pts) - amdv1pt_table_item_lg2sz(pts);
 }
+
 #define pt_entry_num_contig_lg2 amdv1pt_entry_num_contig_lg2
 
 static inline pt_oaddr_t amdv1pt_entry_oa(const struct pt_state *pts)
@@ -155,12 +162,14 @@ static inline pt_oaddr_t amdv1pt_entry_oa(const struct pt_state *pts)
 
 	return log2_set_mod(oa, 0, amdv1pt_entry_oa_lg2sz(pts));
 }
+
 #define pt_entry_oa amdv1pt_entry_oa
 
 static inline pt_oaddr_t amdv1pt_table_pa(const struct pt_state *pts)
 {
 	return __sme_clr(pts->entry & AMDV1PT_FMT_OA);
 }
+
 #define pt_table_pa amdv1pt_table_pa
 
 static inline void amdv1pt_install_leaf_entry(struct pt_state *pts,
@@ -188,6 +197,7 @@ static inline void amdv1pt_install_leaf_entry(struct pt_state *pts,
 	}
 	pts->entry = entry;
 }
+
 #define pt_install_leaf_entry amdv1pt_install_leaf_entry
 
 static inline bool amdv1pt_install_table(struct pt_state *pts,
@@ -206,6 +216,7 @@ static inline bool amdv1pt_install_table(struct pt_state *pts,
 		FIELD_PREP(AMDV1PT_FMT_NEXT_LEVEL, pts->level) | table_pa;
 	return pt_table_install64(pts, entry);
 }
+
 #define pt_install_table amdv1pt_install_table
 
 static inline void amdv1pt_attr_from_entry(const struct pt_state *pts,
@@ -215,6 +226,7 @@ static inline void amdv1pt_attr_from_entry(const struct pt_state *pts,
 		pts->entry & (AMDV1PT_FMT_IR | AMDV1PT_FMT_IW |
 			      AMDV1PT_FMT_FC | __sme_set(0));
 }
+
 #define pt_attr_from_entry amdv1pt_attr_from_entry
 
 /* Dirty tracking: the IOMMU sets D on whichever item it walked through */
@@ -222,6 +234,7 @@ static inline bool amdv1pt_dirty_supported(const struct pt_common *common)
 {
 	return true;
 }
+
 #define pt_dirty_supported amdv1pt_dirty_supported
 
 static inline bool amdv1pt_is_write_dirty(const struct pt_state *pts)
@@ -236,6 +249,7 @@ static inline bool amdv1pt_is_write_dirty(const struct pt_state *pts)
 			return true;
 	return false;
 }
+
 #define pt_is_write_dirty amdv1pt_is_write_dirty
 
 static inline void amdv1pt_make_write_clean(struct pt_state *pts)
@@ -254,6 +268,7 @@ static inline void amdv1pt_make_write_clean(struct pt_state *pts)
 			;
 	}
 }
+
 #define pt_make_write_clean amdv1pt_make_write_clean
 
 static inline bool amdv1pt_make_write_dirty(struct pt_state *pts)
@@ -267,18 +282,21 @@ static inline bool amdv1pt_make_write_dirty(struct pt_state *pts)
 		;
 	return true;
 }
+
 #define pt_make_write_dirty amdv1pt_make_write_dirty
 
 static inline u64 amdv1pt_sw_bit(unsigned int bitnr)
 {
 	return BIT_ULL(__bf_shf(AMDV1PT_FMT_SW) + bitnr);
 }
+
 #define pt_sw_bit amdv1pt_sw_bit
 
 static inline unsigned int amdv1pt_max_sw_bit(const struct pt_common *common)
 {
 	return hweight64(AMDV1PT_FMT_SW) - 1;
 }
+
 #define pt_max_sw_bit amdv1pt_max_sw_bit
 
 /* --- IOMMU glue --- */
@@ -307,6 +325,7 @@ static inline int amdv1pt_iommu_set_prot(struct pt_common *common,
 	attrs->descriptor_bits = pte;
 	return 0;
 }
+
 #define pt_iommu_set_prot amdv1pt_iommu_set_prot
 
 static inline int amdv1pt_iommu_fmt_init(struct pt_iommu_amdv1 *iommu_table,
@@ -331,6 +350,7 @@ static inline int amdv1pt_iommu_fmt_init(struct pt_iommu_amdv1 *iommu_table,
 	table->common.top_of_table = cfg->starting_level;
 	return 0;
 }
+
 #define pt_iommu_fmt_init amdv1pt_iommu_fmt_init
 
 static inline void
@@ -345,6 +365,7 @@ amdv1pt_iommu_fmt_hw_info(struct pt_iommu_amdv1 *table,
 	info->host_pt_root = top_pa;
 	info->mode = top_range->top_level + 1;
 }
+
 #define pt_iommu_fmt_hw_info amdv1pt_iommu_fmt_hw_info
 #endif
 
@@ -372,6 +393,7 @@ static const struct pt_iommu_amdv1_cfg amdv1_kunit_fmt_cfgs[] = {
 				   BIT(PT_FEAT_DYNAMIC_TOP),
 		.starting_level = 0 },
 };
+
 #define kunit_fmt_cfgs amdv1_kunit_fmt_cfgs
 #endif
 

@@ -20,6 +20,7 @@ struct amdv1pt_write_attrs {
 	u64 descriptor_bits;
 	gfp_t gfp;
 };
+
 #define pt_write_attrs amdv1pt_write_attrs
 
 #define PT_SUPPORTED_FEATURES                                             \

@@ -31,6 +31,7 @@
 
 #if IS_ENABLED(CONFIG_X86)
 #include <asm/cacheflush.h>
+#include <asm/cpufeature.h>
 #endif
 
 #define pt_iommu_table CONCATENATE(pt_iommu_, PT_FMT)
@@ -474,6 +475,7 @@ static int pt_map_leaf(struct pt_state *pts, struct pt_iommu_map_args *map,
 	unsigned int num_items = log2_to_int(pgsz_lg2 -
 					     pt_table_item_lg2sz(pts));
 	unsigned int start_index = pts->index;
+	bool have_tables = false;
 	unsigned int i;
 	int ret;
 
@@ -488,11 +490,12 @@ static int pt_map_leaf(struct pt_state *pts, struct pt_iommu_map_args *map,
 						  NULL);
 			if (ret)
 				goto err;
+			have_tables = true;
 		}
 	}
 
 	pts->index = start_index;
-	for (i = 0; i != num_items; i++, pts->index++) {
+	for (i = 0; have_tables && i != num_items; i++, pts->index++) {
 		pt_load_entry(pts);
 		if (pts->type != PT_ENTRY_TABLE)
 			continue;
@@ -560,14 +563,13 @@ static __always_inline int __map_range(struct pt_range *range, void *arg,
 {
 	struct pt_state pts = pt_init(range, level, table);
 	struct pt_iommu_map_args *map = arg;
+	u64 leaf_sizes = pt_possible_sizes(&pts) & map->pgsize_bitmap;
 	unsigned int pgsz_lg2;
 	int ret;
 
 	while (pts.index < pts.end_index) {
-		pgsz_lg2 = pt_compute_best_pgsize(pt_possible_sizes(&pts) &
-							  map->pgsize_bitmap,
-						  range->va, range->last_va,
-						  map->oa);
+		pgsz_lg2 = pt_compute_best_pgsize(leaf_sizes, range->va,
+						  range->last_va, map->oa);
 		if (pgsz_lg2) {
 			ret = pt_map_leaf(&pts, map, pgsz_lg2);
 			if (ret)
@@ -1047,9 +1049,15 @@ static int pt_init_check_cfg(struct pt_iommu *iommu_table,
 	if (features & BIT(PT_FEAT_SIGN_EXTEND) &&
 	    features & (BIT(PT_FEAT_FULL_VA) | BIT(PT_FEAT_DYNAMIC_TOP)))
 		return -EINVAL;
-	if (features & BIT(PT_FEAT_DMA_INCOHERENT) &&
-	    !iommu_table->iommu_device)
-		return -EINVAL;
+	if (features & BIT(PT_FEAT_DMA_INCOHERENT)) {
+		if (!iommu_table->iommu_device)
+			return -EINVAL;
+#if IS_ENABLED(CONFIG_X86)
+		/* Writing back is clflush; every CPU with an IOMMU has it */
+		if (!boot_cpu_has(X86_FEATURE_CLFLUSH))
+			return -EOPNOTSUPP;
+#endif
+	}
 	return 0;
 }
 

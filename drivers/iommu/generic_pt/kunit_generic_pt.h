@@ -136,15 +136,23 @@ static struct pt_common *kfmt_init_table(struct kunit *test)
 }
 
 /*
- * A range whose top is the highest level the format has, so that every
- * level below it is a full table even in formats whose top table is
+ * A range whose top is the highest level this table can have: its top, or
+ * with PT_FEAT_DYNAMIC_TOP the level it grows to for its whole VA space, as
+ * pt_increase_top() would. The tests cover every level from 0 up to it, and
+ * each level is sized as it is in the table: only the top table may be
  * smaller or larger than the others.
  */
 static struct pt_range kfmt_make_range(struct pt_common *common)
 {
 	struct pt_range range = pt_make_range(common, 0, 0);
+	unsigned int level = range.top_level;
 
-	range.top_level = PT_MAX_TOP_LEVEL;
+	while (level < PT_MAX_TOP_LEVEL &&
+	       pt_top_vasz_lg2(common, level) < common->max_vasz_lg2)
+		level++;
+	range.top_level = level;
+	range.max_vasz_lg2 = min_t(unsigned int, common->max_vasz_lg2,
+				   pt_top_vasz_lg2(common, level));
 	return range;
 }
 
@@ -469,7 +477,7 @@ static void kfmt_test_leaf_roundtrip(struct kunit *test)
 	struct kfmt_rng rng = { .state = 0x676e7074666d74ULL };
 	unsigned int level, pgsz_lg2;
 
-	for (level = 0; level <= PT_MAX_TOP_LEVEL; level++) {
+	for (level = 0; level <= range.top_level; level++) {
 		struct kfmt_leaf_tables t = {
 			.pts = kfmt_scratch(test, &range, level),
 			.ref = kfmt_scratch(test, &range, level),
@@ -550,7 +558,7 @@ static void kfmt_test_table_roundtrip(struct kunit *test)
 		kfmt_attrs(test, common, IOMMU_READ | IOMMU_WRITE);
 	unsigned int level;
 
-	for (level = 1; level <= PT_MAX_TOP_LEVEL; level++) {
+	for (level = 1; level <= range.top_level; level++) {
 		struct pt_state pts = kfmt_scratch(test, &range, level);
 		struct pt_state child = kfmt_scratch(test, &range, level - 1);
 		pt_oaddr_t high_pa =
@@ -646,7 +654,7 @@ static unsigned int kfmt_dirty_level(struct pt_range *range)
 	int first_leaf = -1;
 	unsigned int level;
 
-	for (level = 0; level <= PT_MAX_TOP_LEVEL; level++) {
+	for (level = 0; level <= range->top_level; level++) {
 		struct pt_state pts = { .range = range, .level = level };
 
 		if (!pt_can_have_leaf(&pts))
@@ -866,7 +874,7 @@ static void kfmt_test_sw_bits(struct kunit *test)
 		sw_bits |= sw;
 	}
 
-	for (level = 1; level <= PT_MAX_TOP_LEVEL; level++) {
+	for (level = 1; level <= range.top_level; level++) {
 		struct pt_state pts = kfmt_scratch(test, &range, level);
 		struct pt_state child = kfmt_scratch(test, &range, level - 1);
 
@@ -874,7 +882,7 @@ static void kfmt_test_sw_bits(struct kunit *test)
 					 &attrs);
 	}
 
-	for (level = 0; level <= PT_MAX_TOP_LEVEL; level++) {
+	for (level = 0; level <= range.top_level; level++) {
 		struct pt_state pts = kfmt_scratch(test, &range, level);
 		u64 sizes = pt_possible_sizes(&pts);
 
@@ -1048,7 +1056,7 @@ static void kfmt_test_possible_sizes(struct kunit *test)
 	struct pt_range range = kfmt_make_range(common);
 	unsigned int level, pgsz_lg2;
 
-	for (level = 0; level <= PT_MAX_TOP_LEVEL; level++) {
+	for (level = 0; level <= range.top_level; level++) {
 		struct pt_state pts = { .range = &range, .level = level };
 		unsigned int isz_lg2 = pt_table_item_lg2sz(&pts);
 		unsigned int num_items_lg2 = pt_num_items_lg2(&pts);
@@ -1068,7 +1076,7 @@ static void kfmt_test_possible_sizes(struct kunit *test)
 					    "level %u", level);
 		}
 
-		if (level < PT_MAX_TOP_LEVEL) {
+		if (level < range.top_level) {
 			struct pt_state upper = { .range = &range,
 						  .level = level + 1 };
 

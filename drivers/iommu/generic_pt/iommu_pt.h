@@ -1099,8 +1099,10 @@ int NS(init)(struct pt_iommu_table *fmt_table,
 	       sizeof(fmt_table->PT_IOMMU_MEMBER));
 	common->features = cfg->common.features;
 	common->max_vasz_lg2 = cfg->common.hw_max_vasz_lg2;
-	common->max_oasz_lg2 = min(cfg->common.hw_max_oasz_lg2,
-				   pt_max_oa_lg2(common));
+	/* map_pages() and iova_to_phys() carry output addresses as phys_addr_t */
+	common->max_oasz_lg2 = min3(cfg->common.hw_max_oasz_lg2,
+				    pt_max_oa_lg2(common),
+				    sizeof(phys_addr_t) * BITS_PER_BYTE);
 	ret = pt_iommu_fmt_init(fmt_table, cfg);
 	if (ret)
 		return ret;

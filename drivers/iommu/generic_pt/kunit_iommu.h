@@ -1054,7 +1054,8 @@ static void kiommu_test_random(struct kunit *test)
 
 		if (kiommu_rand(priv) % 3) {
 			oa = log2_mul(kiommu_rand(priv) % 4096, align_lg2);
-			oa = log2_mod(oa, 40);
+			oa = log2_mod(oa, min_t(unsigned int, 40,
+						kiommu_common(priv)->max_oasz_lg2));
 			kiommu_model_map(priv, iova, oa, len);
 		} else if (priv->num_extents && kiommu_rand(priv) % 2) {
 			/* Unmap from the start of a leaf */

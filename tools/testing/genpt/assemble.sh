@@ -70,7 +70,7 @@ wanted_stamp() {
 }
 
 base_commit() {
-	local subject=$1 m=()
+	local subject=$1 m=() p
 
 	shift
 	for p in "$@"; do m+=(-m "$p"); done
@@ -87,7 +87,7 @@ init_src() {
 	rm -rf "$GENPT_SRC"
 	# Objects built against a different tree cannot be trusted: the mtimes
 	# of the fresh copy say nothing about what they were built from.
-	for a in $GENPT_ARCHS; do
+	for a in $GENPT_ALL_ARCHS; do
 		rm -rf "$(genpt_build_dir "$a")"
 	done
 	rm -rf "$GENPT_SRC.tmp"

@@ -29,7 +29,7 @@ while [ $# -gt 0 ]; do
 done
 ARCH=${1:-}
 SUITE=${2:-}
-[ -n "$ARCH" ] || genpt_die "usage: kunit.sh [-q] ARCH [SUITE_GLOB] (ARCH: $GENPT_ARCHS)"
+[ -n "$ARCH" ] || genpt_die "usage: kunit.sh [-q] ARCH [SUITE_GLOB] (ARCH: $GENPT_ALL_ARCHS)"
 [ -f "$GENPT_SRC/tools/testing/kunit/kunit.py" ] ||
 	genpt_die "build/src is not assembled (run 'make tree')"
 
@@ -45,12 +45,14 @@ args=(--build_dir="$BDIR"
       --kunitconfig="$GENPT_TOOLS/configs/common.config")
 case $ARCH in
 x86_64) args+=(--arch=x86_64) ;;
-i386) args+=(--arch=i386) ;;
+# QEMU's default 32-bit CPU has no clflush, which every CPU with an
+# IOMMU has and PT_FEAT_DMA_INCOHERENT needs on x86: use the full CPU.
+i386) args+=(--arch=i386 --qemu_args='-cpu max') ;;
 i386-pae)
-	args+=(--arch=i386 --kconfig_add CONFIG_HIGHMEM64G=y --kconfig_add CONFIG_X86_PAE=y)
+	args+=(--arch=i386 --qemu_args='-cpu max' --kconfig_add CONFIG_HIGHMEM64G=y --kconfig_add CONFIG_X86_PAE=y)
 	;;
 arm64) args+=(--arch=arm64 --cross_compile=aarch64-linux-gnu-) ;;
-*) genpt_die "unknown ARCH '$ARCH' (one of: $GENPT_ARCHS)" ;;
+*) genpt_die "unknown ARCH '$ARCH' (one of: $GENPT_ALL_ARCHS)" ;;
 esac
 while read -r v; do
 	case $v in
@@ -66,8 +68,10 @@ if [ $config_only = 1 ]; then
 	exit 0
 fi
 
+# panic=-1: a kernel panic reboots, which ends QEMU (-no-reboot), instead
+# of hanging until the timeout.
 run_args=(run "${args[@]}" --jobs="$GENPT_JOBS" --timeout="$GENPT_KUNIT_TIMEOUT"
-	  --json="$JSON")
+	  --kernel_args=panic=-1 --json="$JSON")
 [ -n "$SUITE" ] && run_args+=("$SUITE")
 
 rm -f "$JSON" "$RES"
@@ -105,11 +109,21 @@ python3 "$GENPT_TOOLS/report.py" kunit-result --arch "$ARCH" --log "$LOG" \
 	genpt_die "cannot parse the results of $ARCH"
 
 IFS=$'\t' read -r _ _ passed failed skipped _ status _ note <"$RES"
+[ "$note" = - ] && note=""
 if [ "$status" = PASS ]; then
 	genpt_msg "kunit $ARCH: $passed passed, $failed failed, $skipped skipped (${secs}s)"
 else
-	genpt_err "kunit $ARCH FAILED: $passed passed, $failed failed, $skipped skipped (${secs}s): $note"
-	genpt_err "log: ${LOG#$GENPT_ROOT/} (kernel console: build/$ARCH/test.log); last lines:"
-	tail -n 40 "$LOG" | sed 's/^/    /' >&2
+	genpt_err "kunit $ARCH FAILED: $passed passed, $failed failed, $skipped skipped (${secs}s)${note:+: $note}"
+	if [ $quiet = 1 ]; then
+		genpt_err "log: ${LOG#$GENPT_ROOT/} (kernel console: build/$ARCH/test.log)"
+		if grep -q -E '(error|Error [0-9]+)' "$LOG"; then
+			genpt_err "first errors:"
+			grep -m 15 -E '(error|Error [0-9]+)' "$LOG" | sed 's/^/    /' >&2
+		fi
+		genpt_err "last lines:"
+		tail -n 30 "$LOG" | sed 's/^/    /' >&2
+	else
+		genpt_err "log: ${LOG#$GENPT_ROOT/} (kernel console: build/$ARCH/test.log)"
+	fi
 	exit 1
 fi

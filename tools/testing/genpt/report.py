@@ -24,7 +24,6 @@ ANSI = re.compile(r'\x1b\[[0-9;]*m')
 # kunit_parser.TestCounts.__str__: "Ran N tests: passed: P, failed: F, ...",
 # zero counts omitted; printed after "Testing complete. ".
 SUMMARY = re.compile(r'Testing complete\. Ran (\d+) tests?(?::\s*(.*))?$')
-OUR_SUITE = re.compile(r'^(genpt|pt_)')
 
 
 def parse_summary(log_path):
@@ -50,7 +49,8 @@ def parse_summary(log_path):
 def leaves(group):
     """Leaf test results of a kunit.py JSON group, as (path, status)."""
     for case in group.get('test_cases', []):
-        yield case['name'], case['status']
+        # kunit.py leaves the name empty for a case that never reported.
+        yield case['name'] or '<no result>', case['status']
     for sub in group.get('sub_groups', []):
         for name, status in leaves(sub):
             yield sub['name'] + '.' + name, status
@@ -102,6 +102,12 @@ def kunit_result(args):
     if args.rc != 0 and not failed:
         failed = 1
         notes.append('kunit.py exited with status %d' % args.rc)
+    tree = load_json(args.json)
+    if tree is not None and failed:
+        bad = [n for n, st in leaves(tree) if st not in ('PASS', 'SKIP')]
+        if bad:
+            notes.append('failed: ' + ', '.join(bad[:5]) +
+                         (', ...' if len(bad) > 5 else ''))
     if args.config_error:
         failed += 1
         notes.append(args.config_error)
@@ -113,6 +119,9 @@ def kunit_result(args):
 
 def read_results(paths):
     rows = []
+    # In the order they were written, which is the order they ran in.
+    paths = sorted((p for p in paths if os.path.exists(p)),
+                   key=lambda p: os.stat(p).st_mtime_ns)
     for path in paths:
         try:
             with open(path) as f:
@@ -167,7 +176,8 @@ def suite_table(tree):
     for suite in tree.get('sub_groups', []):
         st = [s for _, s in leaves(suite)]
         cases = len(suite.get('test_cases', [])) + len(suite.get('sub_groups', []))
-        params = [g['name'] for g in suite.get('sub_groups', [])]
+        params = [(g['name'], [c['name'] for c in g.get('test_cases', [])])
+                  for g in suite.get('sub_groups', [])]
         suites.append({'name': suite['name'], 'cases': cases,
                        'results': len(st), 'passed': st.count('PASS'),
                        'skipped': st.count('SKIP'),
@@ -177,35 +187,52 @@ def suite_table(tree):
 
 
 def run_report(args):
-    formats = []
+    formats, options = [], []
     try:
         with open(args.config) as f:
             for line in f:
-                m = re.match(r'CONFIG_IOMMU_PT_(\w+)=y$', line.strip())
-                if m and m.group(1) != 'KUNIT_TEST':
-                    formats.append(m.group(1).lower())
+                m = re.match(r'CONFIG_IOMMU_PT_(\w+)=[ym]$', line.strip())
+                if not m:
+                    continue
+                # A format is an option with a format header fmt/<name>.h.
+                name = m.group(1).lower()
+                if os.path.exists(os.path.join(args.fmt_dir, name + '.h')):
+                    formats.append(name)
+                else:
+                    options.append('CONFIG_IOMMU_PT_' + m.group(1))
     except OSError:
         pass
     tree = load_json(args.json)
     print()
     print('genpt on %s (kernel config %s)' % (args.arch, rel(args.config)))
     print('  formats built: %s' % (', '.join(formats) or 'none'))
+    if options:
+        print('  also enabled: %s' % ', '.join(options))
     if tree is None:
         print('  no parsed KUnit results: see %s' % rel(args.log))
         return 1
     suites = suite_table(tree)
-    ours = [s for s in suites if OUR_SUITE.match(s['name'])]
-    others = [s for s in suites if not OUR_SUITE.match(s['name'])]
-    print('  suites run: %d genpt, %d other' % (len(ours), len(others)))
+    print('  suites run: %d' % len(suites))
     fmt = '    %-36s %6s %8s %7s %7s %8s  %s'
     print(fmt % ('suite', 'cases', 'results', 'passed', 'failed', 'skipped',
                  'result'))
-    for s in ours + others:
+    for s in suites:
         res = 'FAIL' if s['failed'] else ('SKIP' if not s['passed'] else 'ok')
         print(fmt % (s['name'], s['cases'], s['results'], s['passed'],
                      s['failed'], s['skipped'], res))
-        for p in s['parameterized']:
-            print('      parameterized: %s' % p)
+    # Parameterized cases run once per configuration: list those once per
+    # distinct set of parameters rather than once per case.
+    param_sets = {}
+    for s in suites:
+        for case, names in s['parameterized']:
+            param_sets.setdefault(tuple(names), []).append(s['name'] + '.' + case)
+    for names, cases in param_sets.items():
+        print('  configurations (%d) of %d parameterized case(s):'
+              % (len(names), len(cases)))
+        for n in names[:20]:
+            print('    ' + n)
+        if len(names) > 20:
+            print('    ... %d more' % (len(names) - 20))
     failed_cases = [n for s in suites for n, st in
                     leaves({'sub_groups': [g for g in tree['sub_groups']
                                            if g['name'] == s['name']]})
@@ -242,6 +269,8 @@ def main():
     r.add_argument('--config', required=True)
     r.add_argument('--json', required=True)
     r.add_argument('--log', required=True)
+    r.add_argument('--fmt-dir', required=True,
+                   help='drivers/iommu/generic_pt/fmt of the assembled tree')
     args = ap.parse_args()
     if args.cmd == 'kunit-result':
         kunit_result(args)

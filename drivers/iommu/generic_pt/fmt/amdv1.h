@@ -120,6 +120,19 @@ static inline u64 amdv1pt_possible_sizes(const struct pt_state *pts)
 
 #define pt_possible_sizes amdv1pt_possible_sizes
 
+/* With SME the C-bit sits in the address field and is no address bit */
+static inline unsigned int amdv1pt_max_oa_lg2(const struct pt_common *common)
+{
+	u64 c_bit = __sme_set(0ULL);
+
+	if (c_bit)
+		return min_t(unsigned int, PT_MAX_OUTPUT_ADDRESS_LG2,
+			     __ffs64(c_bit));
+	return PT_MAX_OUTPUT_ADDRESS_LG2;
+}
+
+#define pt_max_oa_lg2 amdv1pt_max_oa_lg2
+
 static inline enum pt_entry_type amdv1pt_load_entry_raw(struct pt_state *pts)
 {
 	const u64 *tablep = pt_cur_table(pts, u64) + pts->index;

@@ -1,0 +1,107 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# "make test": deps -> assemble -> KUnit on every configuration -> static
+# checks, with the wall-clock time of each stage and a summary. The last
+# line is "N passed, N failed[, N skipped]", summed over every KUnit result
+# of every configuration plus one per static check; the exit status is
+# non-zero iff anything failed.
+#
+#   test.sh [-v] [--checks-only]
+#     -v             show kunit.py's output while it runs
+#     --checks-only  deps, assemble and the static checks ("make check")
+#
+# GENPT_ARCHS (space separated) restricts the configurations.
+
+. "$(dirname "$0")/lib.sh"
+
+verbose=0
+checks_only=0
+for a in "$@"; do
+	case $a in
+	-v) verbose=1 ;;
+	--checks-only) checks_only=1 ;;
+	*) genpt_die "usage: test.sh [-v] [--checks-only]" ;;
+	esac
+done
+
+t_all=$(genpt_now)
+stages=()
+
+# stage NAME CMD...: run, time and remember one stage.
+stage() {
+	local name=$1 t0 rc secs
+
+	shift
+	printf '\n=== %s\n' "$name"
+	t0=$(genpt_now)
+	# One stream, so that a CI log keeps errors next to what caused them.
+	"$@" 2>&1
+	rc=$?
+	secs=$(genpt_elapsed "$t0")
+	printf '=== %s: %ss%s\n' "$name" "$secs" "$([ $rc = 0 ] || echo " (failed)")"
+	stages+=("$(printf '%-20s %8ss%s' "$name" "$secs" "$([ $rc = 0 ] || echo '  failed')")")
+	return $rc
+}
+
+# A stage without which nothing else can run failed: record it as one
+# failure so that the summary and the exit status say so.
+fatal_stage() {
+	local name=$1 log=$2
+
+	mkdir -p "$GENPT_RESULTS"
+	printf 'stage\t%s\t0\t1\t0\t-\tFAIL\t%s\t%s\n' "$name" "$log" \
+		"stage failed, nothing else ran" >"$GENPT_RESULTS/stage-$name.res"
+}
+
+ccache_counts() {
+	genpt_have_ccache || return 0
+	ccache --print-stats 2>/dev/null |
+		awk '$1 == "direct_cache_hit" || $1 == "preprocessed_cache_hit" { h += $2 }
+		     $1 == "cache_miss" { m += $2 } END { print h + 0, m + 0 }'
+}
+
+finish() {
+	local rc ch cm
+
+	if [ -n "${cc_before:-}" ]; then
+		read -r ch cm <<<"$(ccache_counts)"
+		read -r bh bm <<<"$cc_before"
+		stages+=("$(printf 'ccache: %d hits, %d misses in this run (%s)' \
+			$((ch - bh)) $((cm - bm)) "${CCACHE_DIR#$GENPT_ROOT/}")")
+	fi
+	printf '\nStage timings\n'
+	printf '  %s\n' "${stages[@]}"
+	printf '  %-20s %8ss\n' total "$(genpt_elapsed "$t_all")"
+	# Timings mean little without the machine's load.
+	printf '  %s CPUs; load average at start %s, at end %s\n' "$(nproc)" \
+		"$load_start" "$(cut -d' ' -f1-3 /proc/loadavg)"
+	python3 "$GENPT_TOOLS/report.py" summary "${expect[@]}" "$GENPT_RESULTS"/*.res
+	rc=$?
+	exit $rc
+}
+
+load_start=$(cut -d' ' -f1-3 /proc/loadavg)
+rm -rf "$GENPT_RESULTS"
+mkdir -p "$GENPT_RESULTS" "$GENPT_LOGS"
+expect=()
+
+stage deps "$GENPT_TOOLS/deps.sh" || { fatal_stage deps -; finish; }
+genpt_have_ccache && mkdir -p "$CCACHE_DIR" && cc_before=$(ccache_counts)
+
+stage assemble "$GENPT_TOOLS/assemble.sh" || { fatal_stage assemble -; finish; }
+
+q=(-q)
+[ $verbose = 1 ] && q=()
+[ $checks_only = 1 ] && GENPT_ARCHS=""
+for arch in $GENPT_ARCHS; do
+	expect+=(--expect "kunit $arch")
+	stage "kunit $arch" "$GENPT_TOOLS/kunit.sh" "${q[@]}" "$arch"
+done
+
+stage checks "$GENPT_TOOLS/checks.sh"
+for c in checkpatch-files maintainers sparse w1 kernel-doc; do
+	expect+=(--expect "check $c")
+done
+
+finish

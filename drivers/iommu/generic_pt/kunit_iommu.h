@@ -674,6 +674,11 @@ static int kiommu_model_map(struct kiommu_priv *priv, pt_vaddr_t iova,
 	size_t mapped;
 	int ret;
 
+	/* Output addresses beyond the table are refused before anything */
+	if (log2_div(oa + len - 1, kiommu_common(priv)->max_oasz_lg2)) {
+		expect_ret = -ERANGE;
+		last = va - 1;
+	}
 	while (va - 1 != last) {
 		unsigned int lg2 = kiommu_model_pgsize(priv, va, last,
 						       oa + (va - iova));

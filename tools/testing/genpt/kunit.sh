@@ -116,12 +116,22 @@ else
 	genpt_err "kunit $ARCH FAILED: $passed passed, $failed failed, $skipped skipped (${secs}s)${note:+: $note}"
 	if [ $quiet = 1 ]; then
 		genpt_err "log: ${LOG#$GENPT_ROOT/} (kernel console: build/$ARCH/test.log)"
-		if grep -q -E '(error|Error [0-9]+)' "$LOG"; then
-			genpt_err "first errors:"
-			grep -m 15 -E '(error|Error [0-9]+)' "$LOG" | sed 's/^/    /' >&2
+		if [ -f "$JSON" ]; then
+			# Tests ran: show the first failures with their details.
+			pattern='EXPECTATION FAILED|ASSERTION FAILED|\[(FAILED|CRASHED)\]|Kernel panic|BUG:|Oops|timed out'
+			genpt_err "first failures:"
+			grep -m 12 -A3 -E "$pattern" "$LOG" | sed 's/^/    /' >&2
+			genpt_err "last lines:"
+			tail -n 12 "$LOG" | sed 's/^/    /' >&2
+		else
+			# Configuration, build or boot failure.
+			if grep -q -E 'error:|Error [0-9]+|ERROR:' "$LOG"; then
+				genpt_err "first errors:"
+				grep -m 15 -E 'error:|Error [0-9]+|ERROR:' "$LOG" | sed 's/^/    /' >&2
+			fi
+			genpt_err "last lines:"
+			tail -n 30 "$LOG" | sed 's/^/    /' >&2
 		fi
-		genpt_err "last lines:"
-		tail -n 30 "$LOG" | sed 's/^/    /' >&2
 	else
 		genpt_err "log: ${LOG#$GENPT_ROOT/} (kernel console: build/$ARCH/test.log)"
 	fi

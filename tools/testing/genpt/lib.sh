@@ -6,7 +6,10 @@
 #   pristine/<id>/linux-source-6.12   unpacked tarball, never written to
 #   src/                              assembled tree (git: base + patches/)
 #   <arch>/                           out-of-tree KUnit build per config
-#   ccache/                           compiler cache (kept by "make clean")
+# The compiler cache lives outside the checkout, in
+# ${XDG_CACHE_HOME:-~/.cache}/genpt-ccache, so that a fresh clone on the
+# same machine (CI) reuses it; CCACHE_BASEDIR makes its entries independent
+# of where the checkout is.
 #   logs/, results/                   per-run output
 
 set -o pipefail
@@ -46,7 +49,9 @@ unset ARCH CROSS_COMPILE LLVM KBUILD_OUTPUT KCONFIG_CONFIG
 export KBUILD_BUILD_TIMESTAMP=${KBUILD_BUILD_TIMESTAMP:-"Thu Jan  1 00:00:00 UTC 2026"}
 export KBUILD_BUILD_USER=${KBUILD_BUILD_USER:-genpt}
 export KBUILD_BUILD_HOST=${KBUILD_BUILD_HOST:-genpt}
-export CCACHE_DIR=${CCACHE_DIR:-$GENPT_BUILD/ccache}
+export CCACHE_DIR=${CCACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/genpt-ccache}
+export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$GENPT_ROOT}
+export CCACHE_NOHASHDIR=${CCACHE_NOHASHDIR:-true}
 export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-8G}
 export LC_ALL=C
 export DEBIAN_FRONTEND=noninteractive

@@ -156,7 +156,10 @@ def summary(args):
     for r in rows:
         result = r['status']
         if r['status'] != 'PASS':
-            result += ' (%s) see %s' % (r['note'], r['log'])
+            note = r['note']
+            if len(note) > 110:
+                note = note[:107] + '...'
+            result += ' (%s) see %s' % (note, r['log'])
         print(fmt % (r['kind'], r['name'], r['passed'], r['failed'],
                      r['skipped'], r['seconds'], result))
     passed = sum(r['passed'] for r in rows)

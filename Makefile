@@ -1,0 +1,67 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# genpt project driver. The logic lives in tools/testing/genpt/; see
+# README.md. Everything is built under build/ (git-ignored).
+#
+#   make [run]                      build + run the x86_64 KUnit suites, report
+#   make test                       all configurations + static checks
+#   make check                      static checks only
+#   make kunit ARCH=<cfg> [SUITE=<glob>]   one configuration:
+#                                   x86_64 | i386 | i386-pae | arm64
+#   make tree                       assemble build/src only
+#   make save-patch NAME=<slug> [SUBJECT=.. [BODY=..] | MSG=<file>]
+#   make refresh-patches            patches/ from build/src's git history
+#   make clean | distclean
+#
+# V=1 shows kunit.py's output while it runs.
+
+.DEFAULT_GOAL := run
+.NOTPARALLEL:
+.PHONY: run test check kunit tree save-patch refresh-patches clean distclean help
+
+T := tools/testing/genpt
+
+# The scripts run make on the kernel themselves: keep this make's
+# command-line variables (ARCH, V, ...) and job server out of it.
+RUN := env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u MAKEOVERRIDES
+VERBOSE := $(if $(filter 1,$(V)),-v)
+
+run:
+	@$(RUN) $(T)/run.sh $(VERBOSE)
+
+test:
+	@$(RUN) $(T)/test.sh $(VERBOSE)
+
+check:
+	@$(RUN) $(T)/test.sh --checks-only
+
+# Command-line variables reach the recipes' environment: use them from
+# there ($$ARCH), so that no value needs make-level quoting.
+kunit:
+	@test -n "$$ARCH" || { echo "usage: make kunit ARCH=<x86_64|i386|i386-pae|arm64> [SUITE=<glob>]" >&2; exit 2; }
+	@$(RUN) $(T)/deps.sh
+	@$(RUN) $(T)/assemble.sh
+	@$(RUN) $(T)/kunit.sh "$$ARCH" "$${SUITE:-}"
+
+tree:
+	@$(RUN) $(T)/deps.sh
+	@$(RUN) $(T)/assemble.sh
+
+save-patch:
+	@$(RUN) $(T)/save-patch.sh "$${NAME:-}"
+
+refresh-patches:
+	@$(RUN) $(T)/refresh-patches.sh
+
+# Keeps the pristine unpack and the compiler cache.
+clean:
+	@if [ -d build ]; then \
+		find build -mindepth 1 -maxdepth 1 ! -name pristine ! -name ccache \
+			-exec rm -rf {} +; \
+	fi
+
+distclean:
+	rm -rf build
+
+help:
+	@sed -n '3,16p' Makefile | sed 's/^# \{0,1\}//'

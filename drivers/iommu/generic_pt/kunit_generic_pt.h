@@ -120,6 +120,27 @@ static bool kfmt_cpu_cannot_write_back(const struct kfmt_iommu_cfg *cfg)
 }
 
 /*
+ * A device for the DMA API, standing in for the IOMMU that walks the table
+ * (pt_iommu::iommu_device). The IOMMU suite uses it too. Names must be
+ * unique while a test holds its devices.
+ */
+static struct device *kfmt_dma_device(struct kunit *test)
+{
+	static atomic_t kfmt_device_nr = ATOMIC_INIT(0);
+	struct device *dev;
+	char name[32];
+
+	snprintf(name, sizeof(name), "genpt-%d",
+		 atomic_inc_return(&kfmt_device_nr));
+	dev = kunit_device_register(test, name);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, dev);
+	dev->dma_mask = &dev->coherent_dma_mask;
+	KUNIT_ASSERT_EQ(test, dma_set_mask_and_coherent(dev, DMA_BIT_MASK(64)),
+			0);
+	return dev;
+}
+
+/*
  * The format functions read their configuration (features, OA size, for
  * some formats the granule) from struct pt_common, and only init() fills it
  * in the way the format expects. So every parameterised test starts from a
@@ -138,11 +159,7 @@ static struct pt_common *kfmt_init_table(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, table);
 
 	/* PT_FEAT_DMA_INCOHERENT writes tables back through this device */
-	dev = kunit_device_register(test, "genpt-fmt");
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, dev);
-	dev->dma_mask = &dev->coherent_dma_mask;
-	KUNIT_ASSERT_EQ(test, dma_set_mask_and_coherent(dev, DMA_BIT_MASK(64)),
-			0);
+	dev = kfmt_dma_device(test);
 
 	table->iommu.iommu_device = dev;
 	table->iommu.nid = NUMA_NO_NODE;

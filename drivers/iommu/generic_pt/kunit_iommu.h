@@ -13,6 +13,9 @@
  *    iotlb_sync covers it, and every table page given back through the
  *    gather must lie inside the synced range before it is freed;
  *  - the iommu pages counter, which must be back at its start after deinit.
+ *
+ * It shares the configuration parameters and the DMA device helper of the
+ * format suite, kunit_generic_pt.h, which the template includes first.
  */
 #ifndef __GENERIC_PT_KUNIT_IOMMU_H
 #define __GENERIC_PT_KUNIT_IOMMU_H
@@ -233,32 +236,6 @@ static const struct pt_iommu_driver_ops kiommu_driver_ops = {
 
 /* ---- setup ---- */
 
-static void kiommu_cfg_desc(const struct kiommu_cfg *cfg, char *desc)
-{
-	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "cfg%td features=%#x",
-		 cfg - kunit_fmt_cfgs, cfg->common.features);
-}
-
-KUNIT_ARRAY_PARAM(kiommu_cfgs, kunit_fmt_cfgs, kiommu_cfg_desc);
-
-static struct device *kiommu_device(struct kunit *test)
-{
-	static atomic_t kiommu_device_nr = ATOMIC_INIT(0);
-	char name[32];
-	struct device *dev;
-
-	/* Device names must be unique while the test holds them */
-	snprintf(name, sizeof(name), "genpt-iommu-%d",
-		 atomic_inc_return(&kiommu_device_nr));
-	dev = kunit_device_register(test, name);
-
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, dev);
-	dev->dma_mask = &dev->coherent_dma_mask;
-	KUNIT_ASSERT_EQ(test, dma_set_mask_and_coherent(dev, DMA_BIT_MASK(64)),
-			0);
-	return dev;
-}
-
 /* A zeroed table with the driver fields set, not yet initialised */
 static struct kiommu_priv *kiommu_alloc(struct kunit *test)
 {
@@ -286,7 +263,7 @@ static struct kiommu_priv *kiommu_alloc(struct kunit *test)
 	priv->fmt_table.iommu.domain.ops = &priv->domain_ops;
 	priv->fmt_table.iommu.driver_ops = &kiommu_driver_ops;
 	priv->fmt_table.iommu.nid = NUMA_NO_NODE;
-	priv->fmt_table.iommu.iommu_device = kiommu_device(test);
+	priv->fmt_table.iommu.iommu_device = kfmt_dma_device(test);
 	priv->start_pages = kiommu_iommu_pages();
 	return priv;
 }
@@ -298,18 +275,6 @@ static struct kiommu_cfg kiommu_full_cfg(const struct kiommu_cfg *param)
 	cfg.common.hw_max_vasz_lg2 = PT_MAX_VA_ADDRESS_LG2;
 	cfg.common.hw_max_oasz_lg2 = PT_MAX_OUTPUT_ADDRESS_LG2;
 	return cfg;
-}
-
-/* PT_FEAT_DMA_INCOHERENT on an x86 CPU without clflush is refused */
-static bool kiommu_cpu_cannot_write_back(const struct kiommu_cfg *cfg)
-{
-	if (!(cfg->common.features & BIT(PT_FEAT_DMA_INCOHERENT)))
-		return false;
-#if IS_ENABLED(CONFIG_X86)
-	return !boot_cpu_has(X86_FEATURE_CLFLUSH);
-#else
-	return false;
-#endif
 }
 
 static int kiommu_init(struct kunit *test)
@@ -324,7 +289,7 @@ static int kiommu_init(struct kunit *test)
 	priv = kiommu_alloc(test);
 	cfg = kiommu_full_cfg(param);
 	ret = NS(init)(&priv->fmt_table, &cfg, GFP_KERNEL);
-	if (ret == -EOPNOTSUPP && kiommu_cpu_cannot_write_back(&cfg))
+	if (ret == -EOPNOTSUPP && kfmt_cpu_cannot_write_back(&cfg))
 		kunit_skip(test, "the CPU cannot write back caches (no clflush)");
 	KUNIT_ASSERT_EQ(test, ret, 0);
 	test->priv = priv;
@@ -1253,19 +1218,19 @@ static void kiommu_test_alloc_failures(struct kunit *test)
 }
 
 static struct kunit_case kiommu_test_cases[] = {
-	KUNIT_CASE_PARAM(kiommu_test_init_errors, kiommu_cfgs_gen_params),
-	KUNIT_CASE_PARAM(kiommu_test_map_every_size, kiommu_cfgs_gen_params),
-	KUNIT_CASE_PARAM(kiommu_test_map_mixed_range, kiommu_cfgs_gen_params),
+	KUNIT_CASE_PARAM(kiommu_test_init_errors, kfmt_cfgs_gen_params),
+	KUNIT_CASE_PARAM(kiommu_test_map_every_size, kfmt_cfgs_gen_params),
+	KUNIT_CASE_PARAM(kiommu_test_map_mixed_range, kfmt_cfgs_gen_params),
 	KUNIT_CASE_PARAM(kiommu_test_overmap_empty_tables,
-			 kiommu_cfgs_gen_params),
-	KUNIT_CASE_PARAM(kiommu_test_map_conflict, kiommu_cfgs_gen_params),
-	KUNIT_CASE_PARAM(kiommu_test_unmap_hole, kiommu_cfgs_gen_params),
-	KUNIT_CASE_PARAM(kiommu_test_bad_args, kiommu_cfgs_gen_params),
-	KUNIT_CASE_PARAM(kiommu_test_dynamic_top, kiommu_cfgs_gen_params),
-	KUNIT_CASE_PARAM(kiommu_test_random, kiommu_cfgs_gen_params),
-	KUNIT_CASE_PARAM(kiommu_test_dirty, kiommu_cfgs_gen_params),
-	KUNIT_CASE_PARAM(kiommu_test_gather, kiommu_cfgs_gen_params),
-	KUNIT_CASE_PARAM(kiommu_test_alloc_failures, kiommu_cfgs_gen_params),
+			 kfmt_cfgs_gen_params),
+	KUNIT_CASE_PARAM(kiommu_test_map_conflict, kfmt_cfgs_gen_params),
+	KUNIT_CASE_PARAM(kiommu_test_unmap_hole, kfmt_cfgs_gen_params),
+	KUNIT_CASE_PARAM(kiommu_test_bad_args, kfmt_cfgs_gen_params),
+	KUNIT_CASE_PARAM(kiommu_test_dynamic_top, kfmt_cfgs_gen_params),
+	KUNIT_CASE_PARAM(kiommu_test_random, kfmt_cfgs_gen_params),
+	KUNIT_CASE_PARAM(kiommu_test_dirty, kfmt_cfgs_gen_params),
+	KUNIT_CASE_PARAM(kiommu_test_gather, kfmt_cfgs_gen_params),
+	KUNIT_CASE_PARAM(kiommu_test_alloc_failures, kfmt_cfgs_gen_params),
 	{}
 };
 

@@ -125,8 +125,9 @@ static __always_inline bool pts_feature(const struct pt_state *pts,
  *
  * Installs against the value the caller loaded into pts->entry, which must
  * have been classified PT_ENTRY_EMPTY, so that of two threads mapping
- * disjoint ranges under one empty item only one installs its table. Release ordering publishes the new table's zeroed contents
- * before the entry that points to it.
+ * disjoint ranges under one empty item only one installs its table.
+ * Release ordering publishes the new table's zeroed contents before the
+ * entry that points to it.
  *
  * Return: true if installed, false if the item changed since it was loaded.
  */

@@ -53,7 +53,8 @@ save-patch:
 refresh-patches:
 	@$(RUN) $(T)/refresh-patches.sh
 
-# Keeps the pristine unpack and the compiler cache.
+# Keeps the pristine unpack (and build/ccache, if GENPT's CCACHE_DIR was
+# pointed there; by default the cache is outside the checkout).
 clean:
 	@if [ -d build ]; then \
 		find build -mindepth 1 -maxdepth 1 ! -name pristine ! -name ccache \

@@ -164,9 +164,13 @@ apply_series() {
 			srcgit tag -d genpt-series >/dev/null 2>&1
 			genpt_err "patch $n/$total patches/$p no longer applies to" \
 				"Linux $kver ($GENPT_SRCPKG $PRISTINE_ID):"
-			printf '%s\n' "$out" | sed 's/^/    /' >&2
-			genpt_err "build/src holds the series up to the patch before it;" \
-				"fix the patch (see README: refresh-patches) and rerun"
+			# git am's advice on --continue/--skip does not apply: the
+			# attempt was aborted.
+			printf '%s\n' "$out" | grep -v -E '^(hint:|When you have|If you prefer|To restore)' |
+				sed 's/^/    /' >&2
+			genpt_err "build/src holds the series up to the patch before it. To port it:"
+			genpt_err "  cd build/src && git am -3 ../../patches/$p  (resolve, git am --continue,"
+			genpt_err "  then git am the later patches), then: make refresh-patches"
 			exit 1
 		fi
 	done < <(series)

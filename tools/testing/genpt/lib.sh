@@ -6,11 +6,11 @@
 #   pristine/<id>/linux-source-6.12   unpacked tarball, never written to
 #   src/                              assembled tree (git: base + patches/)
 #   <arch>/                           out-of-tree KUnit build per config
+#   logs/, results/                   per-run output
 # The compiler cache lives outside the checkout, in
 # ${XDG_CACHE_HOME:-~/.cache}/genpt-ccache, so that a fresh clone on the
 # same machine (CI) reuses it; CCACHE_BASEDIR makes its entries independent
 # of where the checkout is.
-#   logs/, results/                   per-run output
 
 set -o pipefail
 

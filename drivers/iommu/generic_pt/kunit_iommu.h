@@ -996,6 +996,57 @@ static void kiommu_test_dynamic_top(struct kunit *test)
 			(u64)min_size);
 }
 
+/*
+ * PT_FEAT_SIGN_EXTEND: the upper half of the 64 bit space maps like the
+ * lower one, and addresses between the halves are refused.
+ */
+static void kiommu_test_sign_extend(struct kunit *test)
+{
+	struct kiommu_priv *priv = test->priv;
+	struct pt_common *common = kiommu_common(priv);
+	pt_vaddr_t min_size = log2_to_int(kiommu_min_lg2(priv));
+	pt_vaddr_t upper, hole;
+	size_t mapped;
+
+	if (!pt_feature(common, PT_FEAT_SIGN_EXTEND))
+		kunit_skip(test, "configuration without PT_FEAT_SIGN_EXTEND");
+	if (BITS_PER_LONG < 64)
+		kunit_skip(test, "the upper half needs a 64 bit unsigned long");
+
+	/* The lowest canonical upper half address, and the first hole one */
+	upper = PT_VADDR_MAX - log2_to_max_int(common->max_vasz_lg2 - 1);
+	hole = log2_to_int(common->max_vasz_lg2 - 1);
+
+	kiommu_map_ok(priv, upper, SZ_64M, min_size);
+	kiommu_map_ok(priv, PT_VADDR_MAX - min_size + 1, SZ_128M, min_size);
+	kiommu_map_ok(priv, 0, SZ_32M, min_size);
+	KUNIT_EXPECT_EQ(test, kiommu_phys(priv, upper + 5), SZ_64M + 5);
+	KUNIT_EXPECT_EQ(test, kiommu_phys(priv, PT_VADDR_MAX), SZ_128M +
+			min_size - 1);
+	KUNIT_EXPECT_EQ(test, kiommu_phys(priv, 0), SZ_32M);
+	KUNIT_EXPECT_EQ(test, kiommu_phys(priv, upper + min_size), 0);
+
+	KUNIT_EXPECT_EQ(test,
+			kiommu_map(priv, hole, 0, min_size, IOMMU_READ,
+				   &mapped),
+			-ERANGE);
+	KUNIT_EXPECT_EQ(test,
+			kiommu_map(priv, upper - min_size, 0, 2 * min_size,
+				   IOMMU_READ, &mapped),
+			-ERANGE);
+	KUNIT_EXPECT_EQ(test, kiommu_phys(priv, hole), 0);
+	KUNIT_EXPECT_EQ(test, (u64)kiommu_unmap(priv, hole, min_size), 0);
+
+	KUNIT_EXPECT_EQ(test, (u64)kiommu_unmap(priv, upper, min_size),
+			(u64)min_size);
+	KUNIT_EXPECT_EQ(test,
+			(u64)kiommu_unmap(priv, PT_VADDR_MAX - min_size + 1,
+					  min_size),
+			(u64)min_size);
+	KUNIT_EXPECT_EQ(test, (u64)kiommu_unmap(priv, 0, min_size),
+			(u64)min_size);
+}
+
 /* A pseudo-random sequence of maps and unmaps against the model */
 static void kiommu_test_random(struct kunit *test)
 {
@@ -1227,6 +1278,7 @@ static struct kunit_case kiommu_test_cases[] = {
 	KUNIT_CASE_PARAM(kiommu_test_unmap_hole, kfmt_cfgs_gen_params),
 	KUNIT_CASE_PARAM(kiommu_test_bad_args, kfmt_cfgs_gen_params),
 	KUNIT_CASE_PARAM(kiommu_test_dynamic_top, kfmt_cfgs_gen_params),
+	KUNIT_CASE_PARAM(kiommu_test_sign_extend, kfmt_cfgs_gen_params),
 	KUNIT_CASE_PARAM(kiommu_test_random, kfmt_cfgs_gen_params),
 	KUNIT_CASE_PARAM(kiommu_test_dirty, kfmt_cfgs_gen_params),
 	KUNIT_CASE_PARAM(kiommu_test_gather, kfmt_cfgs_gen_params),

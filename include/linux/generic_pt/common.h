@@ -97,4 +97,21 @@ enum pt_amdv1_features {
 	PT_FEAT_AMDV1_FORCE_COHERENCE,
 };
 
+/**
+ * struct pt_x86_64 - x86 64-bit (4 or 5 level) page table
+ * @common: generic state
+ */
+struct pt_x86_64 {
+	struct pt_common common;
+};
+
+/**
+ * enum pt_x86_64_features - x86 64-bit specific features
+ * @PT_FEAT_X86_64_AMD_ENCRYPT_TABLES: Set the SME C-bit on every table
+ *	address and on every leaf address that is not IOMMU_MMIO (AMD v2).
+ */
+enum pt_x86_64_features {
+	PT_FEAT_X86_64_AMD_ENCRYPT_TABLES = PT_FEAT_FMT_START,
+};
+
 #endif

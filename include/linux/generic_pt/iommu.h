@@ -236,4 +236,27 @@ struct pt_iommu_amdv1_hw_info {
 
 IOMMU_FORMAT(amdv1, amdpt);
 
+/**
+ * struct pt_iommu_x86_64_cfg - x86 64-bit table configuration
+ * @common: generic configuration
+ * @top_level: 3 for a 4-level (48 bit) table, 4 for 5 levels (57 bit)
+ */
+struct pt_iommu_x86_64_cfg {
+	struct pt_iommu_cfg common;
+	unsigned int top_level;
+};
+
+/**
+ * struct pt_iommu_x86_64_hw_info - values for the PASID/GCR3 table entry
+ * @gcr3_pt: Physical address of the top table, with the SME C-bit when
+ *	PT_FEAT_X86_64_AMD_ENCRYPT_TABLES is enabled.
+ * @levels: Number of levels, 4 or 5.
+ */
+struct pt_iommu_x86_64_hw_info {
+	u64 gcr3_pt;
+	u8 levels;
+};
+
+IOMMU_FORMAT(x86_64, x86_64_pt);
+
 #endif

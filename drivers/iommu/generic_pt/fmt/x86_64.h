@@ -26,6 +26,7 @@
 
 #include "defs_x86_64.h"
 #include "../pt_defs.h"
+#include "sme.h"
 
 #include <asm/page.h>
 #include <linux/bitfield.h>
@@ -83,15 +84,10 @@ static inline u64 x86_64_pt_possible_sizes(const struct pt_state *pts)
 
 #define pt_possible_sizes x86_64_pt_possible_sizes
 
-/* With SME the C-bit sits in the address field and is no address bit */
+/* The SME C-bit is in the address field but is no address bit */
 static inline unsigned int x86_64_pt_max_oa_lg2(const struct pt_common *common)
 {
-	u64 c_bit = __sme_set(0ULL);
-
-	if (c_bit)
-		return min_t(unsigned int, PT_MAX_OUTPUT_ADDRESS_LG2,
-			     __ffs64(c_bit));
-	return PT_MAX_OUTPUT_ADDRESS_LG2;
+	return pt_sme_max_oa_lg2(PT_MAX_OUTPUT_ADDRESS_LG2);
 }
 
 #define pt_max_oa_lg2 x86_64_pt_max_oa_lg2

@@ -41,6 +41,18 @@
 
 #define KFMT_BEST_PGSIZE_CASES 10000
 
+/*
+ * A format whose set_prot() refuses some protections in some configurations
+ * (such as read-only leaves) says which through kunit_fmt_prot_refused().
+ */
+#ifndef kunit_fmt_prot_refused
+static inline bool kunit_fmt_prot_refused(const struct pt_common *common,
+					  unsigned int iommu_prot)
+{
+	return false;
+}
+#endif
+
 /* ---- helpers ---- */
 
 /*
@@ -630,7 +642,7 @@ static void kfmt_test_attrs(struct kunit *test)
 	unsigned int gsz_lg2 = pt_table_item_lg2sz(&pts);
 	pt_oaddr_t oa = kfmt_highest_oa(common, gsz_lg2);
 	u64 raw_r = 0, raw_w = 0, raw_rw = 0;
-	unsigned int combo, i;
+	unsigned int combo, i, refused = 0;
 
 	KUNIT_ASSERT_TRUE(test, pt_possible_sizes(&pts) & BIT_ULL(gsz_lg2));
 
@@ -643,6 +655,19 @@ static void kfmt_test_attrs(struct kunit *test)
 				prot |= flags[i];
 		if (!(prot & (IOMMU_READ | IOMMU_WRITE)))
 			continue;
+		if (kunit_fmt_prot_refused(common, prot)) {
+			attrs.descriptor_bits = KFMT_ALTERNATING_01;
+			KUNIT_ASSERT_EQ_MSG(test,
+					    pt_iommu_set_prot(common, &attrs,
+							      prot),
+					    -EINVAL, "prot %#x", prot);
+			KUNIT_ASSERT_EQ_MSG(test, (u64)attrs.descriptor_bits,
+					    KFMT_ALTERNATING_01,
+					    "refused prot %#x changed attrs",
+					    prot);
+			refused++;
+			continue;
+		}
 		attrs = kfmt_attrs(test, common, prot);
 
 		kfmt_zero_table(&pts);
@@ -678,6 +703,12 @@ static void kfmt_test_attrs(struct kunit *test)
 			raw_rw = kfmt_read_raw(&pts, 0);
 	}
 
+	/* What a refused protection would have written is not compared */
+	if (kunit_fmt_prot_refused(common, IOMMU_READ) ||
+	    kunit_fmt_prot_refused(common, IOMMU_WRITE)) {
+		KUNIT_EXPECT_GT(test, refused, 0);
+		return;
+	}
 	KUNIT_EXPECT_NE_MSG(test, raw_r, raw_w,
 			    "read-only and write-only leaves are identical");
 	KUNIT_EXPECT_NE_MSG(test, raw_r, raw_rw,
@@ -772,8 +803,9 @@ static void kfmt_test_dirty(struct kunit *test)
 {
 	struct pt_common *common = kfmt_init_table(test);
 	struct pt_range range = kfmt_make_range(common);
-	struct pt_write_attrs rw, ro;
+	struct pt_write_attrs rw, ro = {};
 	struct pt_state pts, ref;
+	bool ro_refused;
 	unsigned int level, pgsz_lg2;
 	u64 sizes;
 
@@ -781,7 +813,9 @@ static void kfmt_test_dirty(struct kunit *test)
 		kunit_skip(test, "format has no dirty tracking");
 
 	rw = kfmt_attrs(test, common, IOMMU_READ | IOMMU_WRITE);
-	ro = kfmt_attrs(test, common, IOMMU_READ);
+	ro_refused = kunit_fmt_prot_refused(common, IOMMU_READ);
+	if (!ro_refused)
+		ro = kfmt_attrs(test, common, IOMMU_READ);
 	level = kfmt_dirty_level(&range);
 	pts = kfmt_scratch(test, &range, level);
 	ref = kfmt_scratch(test, &range, level);
@@ -806,6 +840,8 @@ static void kfmt_test_dirty(struct kunit *test)
 		kfmt_check_dirty_cycle(test, &pts, &ref, pgsz_lg2, 0, last);
 
 		/* Nothing can write through a read-only leaf */
+		if (ro_refused)
+			continue;
 		kfmt_zero_table(&pts);
 		pts.index = 0;
 		pt_install_leaf_entry(&pts, oa, pgsz_lg2, &ro);

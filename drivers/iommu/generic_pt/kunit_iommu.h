@@ -324,6 +324,18 @@ static unsigned int kiommu_min_lg2(struct kiommu_priv *priv)
 	return __ffs(kiommu_pgsizes(priv));
 }
 
+/*
+ * The protection of mappings whose permissions do not matter to a test:
+ * read-only, which every format encodes, unless the configuration refuses
+ * read-only leaves.
+ */
+static int kiommu_prot_ro(struct kiommu_priv *priv)
+{
+	if (kunit_fmt_prot_refused(kiommu_common(priv), IOMMU_READ))
+		return IOMMU_READ | IOMMU_WRITE;
+	return IOMMU_READ;
+}
+
 static int kiommu_map(struct kiommu_priv *priv, pt_vaddr_t iova,
 		      pt_oaddr_t oa, pt_vaddr_t len, int prot, size_t *mapped)
 {
@@ -505,6 +517,7 @@ static void kiommu_test_init_errors(struct kunit *test)
 static void kiommu_test_map_every_size(struct kunit *test)
 {
 	struct kiommu_priv *priv = test->priv;
+	int ro = kiommu_prot_ro(priv);
 	unsigned long sizes = kiommu_pgsizes(priv);
 	unsigned int min_lg2 = kiommu_min_lg2(priv);
 	pt_vaddr_t min_size = log2_to_int(min_lg2);
@@ -543,7 +556,7 @@ static void kiommu_test_map_every_size(struct kunit *test)
 				KUNIT_EXPECT_EQ(test,
 						kiommu_map(priv, iova, oa,
 							   min_size,
-							   IOMMU_READ,
+							   ro,
 							   &mapped),
 						-EADDRINUSE);
 				KUNIT_EXPECT_EQ(test, (u64)mapped, 0);
@@ -849,6 +862,7 @@ static void kiommu_test_unmap_hole(struct kunit *test)
 static void kiommu_test_bad_args(struct kunit *test)
 {
 	struct kiommu_priv *priv = test->priv;
+	int ro = kiommu_prot_ro(priv);
 	struct iommu_domain *domain = kiommu_domain(priv);
 	struct pt_common *common = kiommu_common(priv);
 	pt_vaddr_t min_size = log2_to_int(kiommu_min_lg2(priv));
@@ -861,7 +875,7 @@ static void kiommu_test_bad_args(struct kunit *test)
 
 	KUNIT_EXPECT_EQ(test,
 			NS(map_pages)(domain, SZ_2M, 0, min_size, 0,
-				      IOMMU_READ, GFP_KERNEL, &mapped),
+				      ro, GFP_KERNEL, &mapped),
 			-EINVAL);
 	KUNIT_EXPECT_EQ(test,
 			NS(map_pages)(domain, SZ_2M, 0, min_size, 1, 0,
@@ -875,12 +889,12 @@ static void kiommu_test_bad_args(struct kunit *test)
 	/* Not aligned to the smallest page */
 	KUNIT_EXPECT_EQ(test,
 			NS(map_pages)(domain, SZ_2M + 1, 0, min_size, 1,
-				      IOMMU_READ, GFP_KERNEL, &mapped),
+				      ro, GFP_KERNEL, &mapped),
 			-EINVAL);
 	/* The IOVA range wraps */
 	KUNIT_EXPECT_EQ(test,
 			NS(map_pages)(domain, ULONG_MAX - min_size + 1, 0,
-				      min_size, 2, IOMMU_READ, GFP_KERNEL,
+				      min_size, 2, ro, GFP_KERNEL,
 				      &mapped),
 			-EOVERFLOW);
 	/* The output range wraps, or is beyond the table's OA */
@@ -890,13 +904,13 @@ static void kiommu_test_bad_args(struct kunit *test)
 		KUNIT_EXPECT_EQ(test,
 				NS(map_pages)(domain, SZ_2M,
 					      (phys_addr_t)(0 - min_size),
-					      min_size, 2, IOMMU_READ,
+					      min_size, 2, ro,
 					      GFP_KERNEL, &mapped),
 				-EOVERFLOW);
 		if (common->max_oasz_lg2 < 64)
 			KUNIT_EXPECT_EQ(test,
 					NS(map_pages)(domain, SZ_2M, oa_end - min_size,
-						      min_size, 2, IOMMU_READ,
+						      min_size, 2, ro,
 						      GFP_KERNEL, &mapped),
 					-ERANGE);
 	}
@@ -906,7 +920,7 @@ static void kiommu_test_bad_args(struct kunit *test)
 		KUNIT_EXPECT_EQ(test,
 				NS(map_pages)(domain,
 					      log2_to_int(common->max_vasz_lg2),
-					      0, min_size, 1, IOMMU_READ,
+					      0, min_size, 1, ro,
 					      GFP_KERNEL, &mapped),
 				-ERANGE);
 		iommu_iotlb_gather_init(&gather);
@@ -944,6 +958,7 @@ static void kiommu_test_bad_args(struct kunit *test)
 static void kiommu_test_dynamic_top(struct kunit *test)
 {
 	struct kiommu_priv *priv = test->priv;
+	int ro = kiommu_prot_ro(priv);
 	struct pt_common *common = kiommu_common(priv);
 	pt_vaddr_t min_size = log2_to_int(kiommu_min_lg2(priv));
 	struct pt_range range = pt_make_range(common, 0, 0);
@@ -979,7 +994,7 @@ static void kiommu_test_dynamic_top(struct kunit *test)
 		kiommu_fail_alloc(1, 0);
 		KUNIT_EXPECT_EQ(test,
 				kiommu_map(priv, higher, 0, min_size,
-					   IOMMU_READ, &mapped),
+					   ro, &mapped),
 				-ENOMEM);
 		kiommu_fail_alloc(0, 0);
 		KUNIT_EXPECT_EQ(test, (u64)mapped, 0);
@@ -1003,6 +1018,7 @@ static void kiommu_test_dynamic_top(struct kunit *test)
 static void kiommu_test_sign_extend(struct kunit *test)
 {
 	struct kiommu_priv *priv = test->priv;
+	int ro = kiommu_prot_ro(priv);
 	struct pt_common *common = kiommu_common(priv);
 	pt_vaddr_t min_size = log2_to_int(kiommu_min_lg2(priv));
 	pt_vaddr_t upper, hole;
@@ -1027,12 +1043,12 @@ static void kiommu_test_sign_extend(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, kiommu_phys(priv, upper + min_size), 0);
 
 	KUNIT_EXPECT_EQ(test,
-			kiommu_map(priv, hole, 0, min_size, IOMMU_READ,
+			kiommu_map(priv, hole, 0, min_size, ro,
 				   &mapped),
 			-ERANGE);
 	KUNIT_EXPECT_EQ(test,
 			kiommu_map(priv, upper - min_size, 0, 2 * min_size,
-				   IOMMU_READ, &mapped),
+				   ro, &mapped),
 			-ERANGE);
 	KUNIT_EXPECT_EQ(test, kiommu_phys(priv, hole), 0);
 	KUNIT_EXPECT_EQ(test, (u64)kiommu_unmap(priv, hole, min_size), 0);
@@ -1222,6 +1238,7 @@ static void kiommu_test_gather(struct kunit *test)
 static void kiommu_test_alloc_failures(struct kunit *test)
 {
 	struct kiommu_priv *priv = test->priv;
+	int ro = kiommu_prot_ro(priv);
 	pt_vaddr_t min_size = log2_to_int(kiommu_min_lg2(priv));
 	pt_vaddr_t base = SZ_256M + SZ_2M - 4 * min_size;
 	pt_vaddr_t len = 8 * min_size + SZ_2M;
@@ -1241,7 +1258,7 @@ static void kiommu_test_alloc_failures(struct kunit *test)
 
 		kiommu_fail_alloc(1, (nth - 1) * table_size + 1);
 		kiommu_snapshot_tables(priv);
-		ret = kiommu_map(priv, base, SZ_512M, len, IOMMU_READ, &mapped);
+		ret = kiommu_map(priv, base, SZ_512M, len, ro, &mapped);
 		kiommu_fail_alloc(0, 0);
 		if (ret == 0)
 			break;
@@ -1268,6 +1285,54 @@ static void kiommu_test_alloc_failures(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, (u64)kiommu_unmap(priv, base, len), (u64)len);
 }
 
+/*
+ * A protection the configuration refuses fails the map with -EINVAL before
+ * anything is written; every other protection maps.
+ */
+static void kiommu_test_prot_refused(struct kunit *test)
+{
+	static const unsigned int flags[] = {
+		IOMMU_READ, IOMMU_WRITE, IOMMU_CACHE, IOMMU_NOEXEC, IOMMU_MMIO,
+	};
+	struct kiommu_priv *priv = test->priv;
+	struct pt_common *common = kiommu_common(priv);
+	pt_vaddr_t min_size = log2_to_int(kiommu_min_lg2(priv));
+	pt_vaddr_t iova = SZ_8M;
+	unsigned int combo, i;
+
+	for (combo = 0; combo != BIT(ARRAY_SIZE(flags)); combo++) {
+		long pages = kiommu_iommu_pages();
+		unsigned int prot = 0;
+		size_t mapped;
+
+		for (i = 0; i != ARRAY_SIZE(flags); i++)
+			if (combo & BIT(i))
+				prot |= flags[i];
+		if (!(prot & (IOMMU_READ | IOMMU_WRITE)))
+			continue;
+
+		if (!kunit_fmt_prot_refused(common, prot)) {
+			KUNIT_ASSERT_EQ_MSG(test,
+					    kiommu_map(priv, iova, SZ_4M,
+						       min_size, prot,
+						       &mapped),
+					    0, "prot %#x", prot);
+			KUNIT_EXPECT_EQ(test, kiommu_phys(priv, iova), SZ_4M);
+			KUNIT_EXPECT_EQ(test,
+					(u64)kiommu_unmap(priv, iova, min_size),
+					(u64)min_size);
+			continue;
+		}
+		KUNIT_EXPECT_EQ_MSG(test,
+				    kiommu_map(priv, iova, SZ_4M, min_size,
+					       prot, &mapped),
+				    -EINVAL, "prot %#x", prot);
+		KUNIT_EXPECT_EQ(test, (u64)mapped, 0);
+		KUNIT_EXPECT_EQ(test, kiommu_phys(priv, iova), 0);
+		KUNIT_EXPECT_EQ(test, kiommu_iommu_pages(), pages);
+	}
+}
+
 static struct kunit_case kiommu_test_cases[] = {
 	KUNIT_CASE_PARAM(kiommu_test_init_errors, kfmt_cfgs_gen_params),
 	KUNIT_CASE_PARAM(kiommu_test_map_every_size, kfmt_cfgs_gen_params),
@@ -1277,6 +1342,7 @@ static struct kunit_case kiommu_test_cases[] = {
 	KUNIT_CASE_PARAM(kiommu_test_map_conflict, kfmt_cfgs_gen_params),
 	KUNIT_CASE_PARAM(kiommu_test_unmap_hole, kfmt_cfgs_gen_params),
 	KUNIT_CASE_PARAM(kiommu_test_bad_args, kfmt_cfgs_gen_params),
+	KUNIT_CASE_PARAM(kiommu_test_prot_refused, kfmt_cfgs_gen_params),
 	KUNIT_CASE_PARAM(kiommu_test_dynamic_top, kfmt_cfgs_gen_params),
 	KUNIT_CASE_PARAM(kiommu_test_sign_extend, kfmt_cfgs_gen_params),
 	KUNIT_CASE_PARAM(kiommu_test_random, kfmt_cfgs_gen_params),

@@ -114,4 +114,28 @@ enum pt_x86_64_features {
 	PT_FEAT_X86_64_AMD_ENCRYPT_TABLES = PT_FEAT_FMT_START,
 };
 
+/**
+ * struct pt_vtdss - Intel VT-d second stage page table
+ * @common: generic state
+ */
+struct pt_vtdss {
+	struct pt_common common;
+};
+
+/**
+ * enum pt_vtdss_features - VT-d second stage specific features
+ * @PT_FEAT_VTDSS_FORCE_COHERENCE: Set SNP (snoop) on every new leaf, so
+ *	that DMA through it snoops the CPU caches whatever the device asks
+ *	for. Set by the driver's enforce_cache_coherency() before anything
+ *	is mapped.
+ * @PT_FEAT_VTDSS_FORCE_WRITEABLE: Refuse read-only mappings with -EINVAL.
+ *	A table that is the parent (second stage) of a nested translation
+ *	must not contain read-only leaves on hardware with erratum
+ *	ERRATA_772415_SPR17.
+ */
+enum pt_vtdss_features {
+	PT_FEAT_VTDSS_FORCE_COHERENCE = PT_FEAT_FMT_START,
+	PT_FEAT_VTDSS_FORCE_WRITEABLE,
+};
+
 #endif

@@ -259,4 +259,29 @@ struct pt_iommu_x86_64_hw_info {
 
 IOMMU_FORMAT(x86_64, x86_64_pt);
 
+/**
+ * struct pt_iommu_vtdss_cfg - VT-d second stage table configuration
+ * @common: generic configuration
+ * @top_level: 2, 3 or 4 for a 3, 4 or 5 level table (39, 48 or 57 bit
+ *	input address), one of the widths the hardware's SAGAW supports
+ */
+struct pt_iommu_vtdss_cfg {
+	struct pt_iommu_cfg common;
+	unsigned int top_level;
+};
+
+/**
+ * struct pt_iommu_vtdss_hw_info - values for the context or PASID entry
+ * @ssptptr: Physical address of the top table (SLPTPTR in a legacy
+ *	context entry, SSPTPTR in a scalable mode PASID entry)
+ * @aw: Adjusted guest address width (AGAW) of the table: 1, 2 or 3 for
+ *	3, 4 or 5 levels, as the context entry's AW field encodes it
+ */
+struct pt_iommu_vtdss_hw_info {
+	u64 ssptptr;
+	u8 aw;
+};
+
+IOMMU_FORMAT(vtdss, vtdss_pt);
+
 #endif

@@ -54,6 +54,9 @@ i386-pae)
 arm64) args+=(--arch=arm64 --cross_compile=aarch64-linux-gnu-) ;;
 *) genpt_die "unknown ARCH '$ARCH' (one of: $GENPT_ALL_ARCHS)" ;;
 esac
+# Options of one configuration only (the AMD IOMMU driver on x86_64).
+[ -f "$GENPT_TOOLS/configs/$ARCH.config" ] &&
+	args+=(--kunitconfig="$GENPT_TOOLS/configs/$ARCH.config")
 while read -r v; do
 	case $v in
 	CC=* | HOSTCC=*) args+=(--make_options "$v") ;;

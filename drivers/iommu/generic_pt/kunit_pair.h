@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * A genpt table and the table of the 6.12 io-pgtable code that writes the
+ * same hardware layout, set up side by side, for the differential suite
+ * (kunit_diff.h) and the benchmark (kunit_bench.h). Compiled once per pair:
+ * the including file defines PT_FMT and GENERIC_PT_CORE_ONLY, includes
+ * fmt/iommu_template.h and the pair's fmt/legacy_<name>.h (the hooks are
+ * listed in kunit_diff.h).
+ *
+ * The genpt table is set up as a driver would: its struct iommu_domain has
+ * the ops IOMMU_PT_DOMAIN_OPS() gives and an iotlb_sync that frees the
+ * gather's tables (there is no IOTLB). The 6.12 table is reached through
+ * the struct iommu_domain the pair builds around it.
+ */
+#ifndef __GENERIC_PT_KUNIT_PAIR_H
+#define __GENERIC_PT_KUNIT_PAIR_H
+
+#include <kunit/test.h>
+#include <linux/generic_pt/iommu.h>
+#include <linux/iommu.h>
+#include <linux/mmzone.h>
+#include <linux/module.h>
+#include <linux/nodemask.h>
+#include <linux/spinlock.h>
+#include "../iommu-pages.h"
+
+#define kpair_table CONCATENATE(pt_iommu_, PT_FMT)
+#define kpair_cfg CONCATENATE(kpair_table, _cfg)
+
+struct kpair {
+	struct kpair_table fmt_table;
+	struct iommu_domain_ops domain_ops;
+	/* serialises PT_FEAT_DYNAMIC_TOP growth, as a driver's domain lock */
+	spinlock_t top_lock;
+	long start_pages;
+
+	struct kdiff_legacy legacy;
+	struct iommu_domain *legacy_domain;
+};
+
+/* The NR_IOMMU_PAGES counter, including what is still in per-cpu deltas */
+static long kpair_iommu_pages(void)
+{
+	long total = 0;
+	int nid, cpu;
+
+	for_each_online_node(nid) {
+		struct pglist_data *pgdat = NODE_DATA(nid);
+
+		total += atomic_long_read(&pgdat->vm_stat[NR_IOMMU_PAGES]);
+		for_each_possible_cpu(cpu)
+			total += per_cpu_ptr(pgdat->per_cpu_nodestats, cpu)
+					 ->vm_node_stat_diff[NR_IOMMU_PAGES];
+	}
+	return total;
+}
+
+/* PT_FEAT_DYNAMIC_TOP: no device table to update */
+static void kpair_change_top(struct pt_iommu *iommu_table,
+			     phys_addr_t top_paddr, unsigned int top_level)
+{
+}
+
+static spinlock_t *kpair_get_top_lock(struct pt_iommu *iommu_table)
+{
+	struct kpair *pair =
+		container_of(iommu_table, struct kpair, fmt_table.iommu);
+
+	return &pair->top_lock;
+}
+
+static const struct pt_iommu_driver_ops kpair_driver_ops = {
+	.change_top = kpair_change_top,
+	.get_top_lock = kpair_get_top_lock,
+};
+
+/* No IOTLB: the freed tables can go at once */
+static void kpair_iotlb_sync(struct iommu_domain *domain,
+			     struct iommu_iotlb_gather *gather)
+{
+	iommu_put_pages_list(&gather->freelist);
+}
+
+static struct iommu_domain *kpair_genpt_domain(struct kpair *pair)
+{
+	return &pair->fmt_table.iommu.domain;
+}
+
+static struct pt_common *kpair_common(struct kpair *pair)
+{
+	return &pair->fmt_table.PT_IOMMU_MEMBER.common;
+}
+
+/* Both tables, empty; the genpt one configured as the pair says */
+static void kpair_init(struct kunit *test, struct kpair *pair)
+{
+	struct kpair_cfg cfg = {};
+
+	pair->start_pages = kpair_iommu_pages();
+	spin_lock_init(&pair->top_lock);
+	pair->legacy_domain = kdiff_legacy_init(test, &pair->legacy, &cfg);
+	KUNIT_ASSERT_NOT_NULL(test, pair->legacy_domain);
+
+	/* What IOMMU_PT_DOMAIN_OPS() expands to for this format */
+	pair->domain_ops = (struct iommu_domain_ops){
+		.iova_to_phys = NS(iova_to_phys),
+		.map_pages = NS(map_pages),
+		.unmap_pages = NS(unmap_pages),
+		.iotlb_sync = kpair_iotlb_sync,
+	};
+	pair->fmt_table.iommu.domain.ops = &pair->domain_ops;
+	pair->fmt_table.iommu.driver_ops = &kpair_driver_ops;
+	pair->fmt_table.iommu.nid = NUMA_NO_NODE;
+	if (NS(init)(&pair->fmt_table, &cfg, GFP_KERNEL)) {
+		kdiff_legacy_free(&pair->legacy);
+		pair->legacy_domain = NULL;
+		KUNIT_FAIL_AND_ABORT(test, "genpt init failed");
+	}
+}
+
+/* Free both; neither may have leaked a table page */
+static void kpair_exit(struct kunit *test, struct kpair *pair)
+{
+	if (!pair->legacy_domain)
+		return;
+	pt_iommu_deinit(&pair->fmt_table.iommu);
+	kdiff_legacy_free(&pair->legacy);
+	KUNIT_EXPECT_EQ_MSG(test, kpair_iommu_pages(), pair->start_pages,
+			    "table pages leaked by one of the two");
+}
+
+MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS(GENERIC_PT_IOMMU);
+
+#endif

@@ -50,12 +50,16 @@
  *    the genpt configuration that matches it; returns the 6.12 domain;
  *  - kdiff_legacy_free(legacy);
  *  - kdiff_legacy_top(legacy, &level): the 6.12 top table and its level;
- *  - kdiff_legacy_load(entry, level, &lower): classify a 6.12 entry as
- *    6.12's walker does, and return the table it points to;
- *  - kdiff_legacy_leaf(entry): the leaf 6.12 writes where genpt wrote
- *    @entry, which is @entry itself but for documented differences;
+ *  - kdiff_legacy_load(legacy, entry, level, &lower): classify a 6.12
+ *    entry as 6.12's walker does, and return the table it points to;
+ *  - kdiff_legacy_leaf(legacy, entry): the leaf 6.12 writes where genpt
+ *    wrote @entry, which is @entry itself but for documented differences;
  *  - KDIFF_TABLE_ADDR: the address bits of a table entry;
  *  - KDIFF_LEGACY_NAME: the io-pgtable format's name;
+ *  - optionally kdiff_legacy_gen_params, a KUnit parameter generator over
+ *    the configurations to compare (kdiff_legacy_init() finds the current
+ *    one in test->param_value), and KDIFF_GENPT_ONLY_SIZES(common), page
+ *    sizes genpt has that 6.12 splits into smaller pages (0 by default);
  *
  * and defines KDIFF_NAME, the suite's name.
  *
@@ -82,7 +86,16 @@
 #define KDIFF_RANDOM_HIGH_VA_LG2 47
 #define KDIFF_RANDOM_OA_LG2 44
 
-#define KDIFF_G(n) ((u64)(n) * SZ_1G)
+#ifndef KDIFF_GENPT_ONLY_SIZES
+#define KDIFF_GENPT_ONLY_SIZES(common) 0UL
+#endif
+
+/* A configuration per run of every case, when the pair has several */
+#ifdef kdiff_legacy_gen_params
+#define KDIFF_CASE(name) KUNIT_CASE_PARAM(name, kdiff_legacy_gen_params)
+#else
+#define KDIFF_CASE(name) KUNIT_CASE(name)
+#endif
 
 /* A range mapped by one call on each side */
 struct kdiff_extent {
@@ -112,6 +125,14 @@ struct kdiff_priv {
 	unsigned int num_extents;
 	struct rnd_state rnd;
 	struct kdiff_walk walk;
+
+	/*
+	 * The item sizes of levels 0, 1 and 2 (4K, 2M and 1G with a 4K
+	 * granule), which the crafted sequences are written in, so that they
+	 * put the same shapes into tables of any granule.
+	 */
+	unsigned int sz0_lg2;
+	u64 sz0, sz1, sz2;
 };
 
 static struct iommu_domain *kdiff_domain(struct kdiff_priv *priv)
@@ -129,6 +150,18 @@ static int kdiff_init(struct kunit *test)
 	prandom_seed_state(&priv->rnd, 0x64696666);
 	kpair_init(test, &priv->pair);
 	test->priv = priv;
+	{
+		struct pt_range range =
+			pt_make_range(kpair_common(&priv->pair), 0, 0);
+		struct pt_state pts = { .range = &range };
+
+		priv->sz0_lg2 = pt_table_item_lg2sz(&pts);
+		priv->sz0 = log2_to_int(priv->sz0_lg2);
+		pts.level = 1;
+		priv->sz1 = log2_to_int(pt_table_item_lg2sz(&pts));
+		pts.level = 2;
+		priv->sz2 = log2_to_int(pt_table_item_lg2sz(&pts));
+	}
 	return 0;
 }
 
@@ -214,7 +247,8 @@ static void kdiff_compare_table(struct kdiff_priv *priv,
 		enum pt_entry_type their_type;
 		u64 *their_lower = NULL;
 
-		their_type = kdiff_legacy_load(their_entry, level,
+		their_type = kdiff_legacy_load(&priv->pair.legacy,
+					       their_entry, level,
 					       &their_lower);
 		if (ours) {
 			pt_load_entry(&pts);
@@ -226,7 +260,8 @@ static void kdiff_compare_table(struct kdiff_priv *priv,
 		if (pts.type == PT_ENTRY_OA && their_type == PT_ENTRY_OA) {
 			priv->walk.leaf_items++;
 			priv->walk.leaf_bytes += log2_to_int(isz_lg2);
-			if (their_entry != kdiff_legacy_leaf(pts.entry))
+			if (their_entry !=
+			    kdiff_legacy_leaf(&priv->pair.legacy, pts.entry))
 				kdiff_mismatch(priv, "leaf", level, item_va,
 					       pts.entry, their_entry);
 			if (priv->walk.full)
@@ -399,8 +434,9 @@ static int kdiff_map(struct kdiff_priv *priv, u64 iova, u64 oa, u64 len,
 		return -ENOSPC;
 
 	/* genpt picks its page sizes itself from one call */
-	ret = NS(map_pages)(kdiff_domain(priv), iova, oa, PAGE_SIZE,
-			    len >> PAGE_SHIFT, prot, GFP_KERNEL, &mapped);
+	ret = NS(map_pages)(kdiff_domain(priv), iova, oa, priv->sz0,
+			    log2_div(len, priv->sz0_lg2), prot, GFP_KERNEL,
+			    &mapped);
 	KUNIT_EXPECT_EQ_MSG(test, ret, 0, "genpt map %#llx+%#llx", iova, len);
 	KUNIT_EXPECT_EQ(test, (u64)mapped, len);
 	/* the IOMMU core splits the range for 6.12 */
@@ -422,8 +458,8 @@ static u64 kdiff_unmap_both(struct kdiff_priv *priv, u64 iova, u64 len)
 	size_t ours, theirs;
 
 	iommu_iotlb_gather_init(&gather);
-	ours = NS(unmap_pages)(kdiff_domain(priv), iova, PAGE_SIZE,
-			       len >> PAGE_SHIFT, &gather);
+	ours = NS(unmap_pages)(kdiff_domain(priv), iova, priv->sz0,
+			       log2_div(len, priv->sz0_lg2), &gather);
 	iommu_iotlb_sync(kdiff_domain(priv), &gather);
 	theirs = iommu_unmap(priv->pair.legacy_domain, iova, len);
 	KUNIT_EXPECT_EQ_MSG(priv->test, (u64)ours, (u64)theirs,
@@ -482,6 +518,24 @@ static u64 kdiff_oa_for(struct kdiff_priv *priv, unsigned int lg2,
 	return log2_mul(1 + ((k + 1) & (slots - 2)), lg2);
 }
 
+/*
+ * The crafted sequences are laid out in units of the level 2 item: skip a
+ * configuration whose input or output address space is too small for
+ * them (the random test still runs there).
+ */
+static void kdiff_need_space(struct kdiff_priv *priv, u64 va_len, u64 oa_len)
+{
+	struct pt_common *common = kdiff_common(priv);
+
+	if (va_len - 1 > kdiff_domain(priv)->geometry.aperture_end ||
+	    (common->max_oasz_lg2 < 64 &&
+	     oa_len > log2_to_int(common->max_oasz_lg2)))
+		kunit_skip(priv->test,
+			   "the sequence needs %llu and %llu level 2 items of input and output address space",
+			   div64_u64(va_len, priv->sz2),
+			   div64_u64(oa_len, priv->sz2));
+}
+
 /* ---- tests ---- */
 
 /* Both tables start out the same and offer the same page sizes */
@@ -489,7 +543,9 @@ static void kdiff_test_empty(struct kunit *test)
 {
 	struct kdiff_priv *priv = test->priv;
 
-	KUNIT_EXPECT_EQ(test, kdiff_pgsizes(priv),
+	KUNIT_EXPECT_EQ(test,
+			kdiff_pgsizes(priv) &
+				~KDIFF_GENPT_ONLY_SIZES(kdiff_common(priv)),
 			priv->pair.legacy_domain->pgsize_bitmap);
 	kdiff_check(priv);
 	KUNIT_EXPECT_EQ(test, priv->walk.leaf_items, 0);
@@ -519,7 +575,7 @@ static void kdiff_test_every_size(struct kunit *test)
 			kdiff_map(priv, iova, oa, size, kdiff_prot(n++));
 			kdiff_check(priv);
 			KUNIT_EXPECT_EQ(test,
-					kdiff_unmap_both(priv, iova, PAGE_SIZE),
+					kdiff_unmap_both(priv, iova, priv->sz0),
 					size);
 			priv->num_extents--;
 			kdiff_check(priv);
@@ -537,26 +593,27 @@ static void kdiff_test_every_size(struct kunit *test)
 static void kdiff_test_mixed_sizes(struct kunit *test)
 {
 	struct kdiff_priv *priv = test->priv;
-	const u64 sz2m = SZ_2M, sz1g = SZ_1G;
-	static const struct {
+	const u64 p = priv->sz0, b = priv->sz1, g = priv->sz2;
+	const struct {
 		u64 iova, len, oa_delta;
 	} ranges[] = {
-		/* 4K pages up to 1G, a 1G page, 2M pages, 4K pages */
-		{ KDIFF_G(1) - 3 * SZ_4K, KDIFF_G(1) + 5 * SZ_2M + 6 * SZ_4K, KDIFF_G(4) },
-		/* the same shape below 2M: small pages around a 2M one */
-		{ 7 * SZ_2M - 15 * SZ_4K, SZ_2M + 30 * SZ_4K, KDIFF_G(8) },
+		/* level 0 pages up to a level 2 item, one, level 1, level 0 */
+		{ g - 3 * p, g + 5 * b + 6 * p, 4 * g },
+		/* the same shape below a level 1 item */
+		{ 7 * b - 15 * p, b + 30 * p, 8 * g },
 		/* output off by a page: all at the smallest size */
-		{ 11 * SZ_2M - SZ_64K, SZ_2M + SZ_128K, KDIFF_G(9) + SZ_4K },
-		/* 256 x 4K and 256 x 2M, aligned */
-		{ 16 * SZ_2M, 256 * SZ_4K, KDIFF_G(10) },
-		{ KDIFF_G(16), 256 * SZ_2M, KDIFF_G(32) },
-		/* 512 x 4K across two level 0 tables */
-		{ 21 * SZ_2M + SZ_1M, 512 * SZ_4K, KDIFF_G(11) },
-		/* an odd number of pages at a 64K boundary */
-		{ 25 * SZ_2M + SZ_64K, 37 * SZ_64K + 3 * SZ_4K, KDIFF_G(12) },
+		{ 11 * b - 16 * p, b + 32 * p, 9 * g + p },
+		/* 256 x 4K and 256 x 2M with a 4K granule, aligned */
+		{ 16 * b, b / 2, 10 * g },
+		{ 16 * g, g / 2, 32 * g },
+		/* a level 0 table's worth across two level 0 tables */
+		{ 21 * b + b / 2, b, 11 * g },
+		/* an odd number of pages at a 16 page boundary */
+		{ 25 * b + 16 * p, 37 * 16 * p + 3 * p, 12 * g },
 	};
 	unsigned int i;
 
+	kdiff_need_space(priv, 64 * g, 64 * g);
 	for (i = 0; i != ARRAY_SIZE(ranges); i++) {
 		kdiff_map(priv, ranges[i].iova, ranges[i].iova + ranges[i].oa_delta,
 			  ranges[i].len, kdiff_prot(i));
@@ -565,14 +622,12 @@ static void kdiff_test_mixed_sizes(struct kunit *test)
 	KUNIT_EXPECT_GT(test, priv->walk.leaf_items, 0);
 
 	/* Unmapping two adjacent ranges with one call */
-	kdiff_map(priv, 40 * sz1g - sz2m, 50 * sz1g - sz2m, sz2m + SZ_8K,
-		  IOMMU_READ);
-	kdiff_map(priv, 40 * sz1g + SZ_8K, 60 * sz1g + SZ_8K, sz1g - SZ_8K,
+	kdiff_map(priv, 40 * g - b, 50 * g - b, b + 2 * p, IOMMU_READ);
+	kdiff_map(priv, 40 * g + 2 * p, 60 * g + 2 * p, g - 2 * p,
 		  IOMMU_READ | IOMMU_WRITE);
 	kdiff_check(priv);
-	KUNIT_EXPECT_EQ(test, kdiff_unmap_both(priv, 40 * sz1g - sz2m,
-					       sz1g + sz2m),
-			sz1g + sz2m);
+	KUNIT_EXPECT_EQ(test, kdiff_unmap_both(priv, 40 * g - b, g + b),
+			g + b);
 	priv->num_extents -= 2;
 	kdiff_check(priv);
 
@@ -587,29 +642,30 @@ static void kdiff_test_mixed_sizes(struct kunit *test)
 static void kdiff_test_overmap(struct kunit *test)
 {
 	struct kdiff_priv *priv = test->priv;
-	const u64 sz1g = SZ_1G;
+	const u64 p = priv->sz0, b = priv->sz1, g = priv->sz2;
 
-	/* half a level 0 table, emptied, then a 2M page over it */
-	kdiff_map(priv, 5 * SZ_2M, sz1g, 256 * SZ_4K, IOMMU_READ);
+	kdiff_need_space(priv, 16 * g, 8 * g);
+
+	/* half a level 0 table, emptied, then a level 1 page over it */
+	kdiff_map(priv, 5 * b, g, b / 2, IOMMU_READ);
 	kdiff_unmap_extent(priv, 0);
 	kdiff_check(priv);
-	kdiff_map(priv, 5 * SZ_2M, sz1g, SZ_2M, IOMMU_READ | IOMMU_WRITE);
+	kdiff_map(priv, 5 * b, g, b, IOMMU_READ | IOMMU_WRITE);
 	kdiff_check(priv);
 
-	/* a whole level 0 table inside a level 1 table, then a 1G page */
-	kdiff_map(priv, 3 * sz1g + 7 * SZ_2M, 5 * sz1g, 512 * SZ_4K,
-		  IOMMU_WRITE);
-	kdiff_map(priv, 3 * sz1g + 9 * SZ_2M, 5 * sz1g, 3 * SZ_4K, IOMMU_READ);
+	/* a whole level 0 table inside a level 1 table, then a level 2 item */
+	kdiff_map(priv, 3 * g + 7 * b, 5 * g, b, IOMMU_WRITE);
+	kdiff_map(priv, 3 * g + 9 * b, 5 * g, 3 * p, IOMMU_READ);
 	kdiff_unmap_extent(priv, 1);
 	kdiff_unmap_extent(priv, 1);
 	kdiff_check(priv);
-	kdiff_map(priv, 3 * sz1g, 6 * sz1g, sz1g, IOMMU_READ | IOMMU_WRITE);
+	kdiff_map(priv, 3 * g, 6 * g, g, IOMMU_READ | IOMMU_WRITE);
 	kdiff_check(priv);
 
-	/* one of two level 1 items of a 4M range held an emptied table */
-	kdiff_map(priv, 9 * sz1g + SZ_2M + SZ_4K, 7 * sz1g, SZ_4K, IOMMU_READ);
+	/* one of two level 1 items of a range held an emptied table */
+	kdiff_map(priv, 9 * g + b + p, 7 * g, p, IOMMU_READ);
 	kdiff_unmap_extent(priv, 2);
-	kdiff_map(priv, 9 * sz1g, 7 * sz1g, SZ_4M, IOMMU_READ | IOMMU_WRITE);
+	kdiff_map(priv, 9 * g, 7 * g, 2 * b, IOMMU_READ | IOMMU_WRITE);
 	kdiff_check(priv);
 
 	kdiff_unmap_all(priv);
@@ -622,6 +678,8 @@ static bool kdiff_random_range(struct kdiff_priv *priv,
 	unsigned long sizes = kdiff_pgsizes(priv) &
 			      GENMASK(KDIFF_RANDOM_MAX_LG2, 0);
 	unsigned int num_sizes = hweight_long(sizes);
+	unsigned int oa_lg2 = min_t(unsigned int, KDIFF_RANDOM_OA_LG2,
+				    kdiff_common(priv)->max_oasz_lg2);
 	unsigned int va_lg2, lg2, n, tries;
 	u64 size, off;
 	u32 r;
@@ -638,9 +696,11 @@ static bool kdiff_random_range(struct kdiff_priv *priv,
 		/* sometimes high, so that a growing top grows */
 		va_lg2 = (r >> 11) & 7 ? KDIFF_RANDOM_VA_LG2 :
 					 KDIFF_RANDOM_HIGH_VA_LG2;
+		va_lg2 = min_t(unsigned int, va_lg2,
+			       kdiff_common(priv)->max_vasz_lg2);
 		ext->iova = kdiff_rand64(priv) & GENMASK_ULL(va_lg2 - 1, lg2);
 		ext->oa = kdiff_rand64(priv) &
-			  GENMASK_ULL(KDIFF_RANDOM_OA_LG2 - 1, lg2);
+			  GENMASK_ULL(oa_lg2 - 1, lg2);
 		if (!ext->oa)
 			ext->oa = size;
 		/*
@@ -650,19 +710,20 @@ static bool kdiff_random_range(struct kdiff_priv *priv,
 		 */
 		switch ((r >> 14) & 3) {
 		case 0:
-			off = (u64)((r >> 16) & 511) << PAGE_SHIFT;
+			off = (u64)((r >> 16) & 511) << priv->sz0_lg2;
 			ext->iova += off;
 			ext->oa += off;
-			ext->len += (u64)((r >> 25) & 127) << PAGE_SHIFT;
+			ext->len += (u64)((r >> 25) & 127) << priv->sz0_lg2;
 			break;
 		case 1:
 			/* all at the smallest size: keep it short */
-			if (ext->len > SZ_4M)
+			if (ext->len > 2 * priv->sz1)
 				continue;
-			ext->oa += (u64)(((r >> 16) & 7) + 1) << PAGE_SHIFT;
+			ext->oa += (u64)(((r >> 16) & 7) + 1) << priv->sz0_lg2;
 			break;
 		}
 		if (ext->iova + ext->len - 1 >= BIT_ULL(va_lg2) ||
+		    ext->oa + ext->len - 1 >= BIT_ULL(oa_lg2) ||
 		    kdiff_model_overlaps(priv, ext->iova, ext->len))
 			continue;
 		return true;
@@ -711,11 +772,11 @@ static void kdiff_test_random(struct kunit *test)
 }
 
 static struct kunit_case kdiff_test_cases[] = {
-	KUNIT_CASE(kdiff_test_empty),
-	KUNIT_CASE(kdiff_test_every_size),
-	KUNIT_CASE(kdiff_test_mixed_sizes),
-	KUNIT_CASE(kdiff_test_overmap),
-	KUNIT_CASE(kdiff_test_random),
+	KDIFF_CASE(kdiff_test_empty),
+	KDIFF_CASE(kdiff_test_every_size),
+	KDIFF_CASE(kdiff_test_mixed_sizes),
+	KDIFF_CASE(kdiff_test_overmap),
+	KDIFF_CASE(kdiff_test_random),
 	{}
 };
 

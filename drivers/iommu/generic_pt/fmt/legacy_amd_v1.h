@@ -56,7 +56,8 @@ static u64 *kdiff_legacy_top(struct kdiff_amd *amd, unsigned int *level)
  * As fetch_pte() and free_pt_lvl() read an entry: PR, then NextLevel 0 or
  * 7 is a leaf, any other is a table of that level.
  */
-static enum pt_entry_type kdiff_legacy_load(u64 entry, unsigned int level,
+static enum pt_entry_type kdiff_legacy_load(struct kdiff_amd *amd,
+					    u64 entry, unsigned int level,
 					    u64 **lower)
 {
 	if (!IOMMU_PTE_PRESENT(entry))
@@ -69,7 +70,7 @@ static enum pt_entry_type kdiff_legacy_load(u64 entry, unsigned int level,
 }
 
 /* No intended difference in the leaves */
-static u64 kdiff_legacy_leaf(u64 entry)
+static u64 kdiff_legacy_leaf(struct kdiff_amd *amd, u64 entry)
 {
 	return entry;
 }

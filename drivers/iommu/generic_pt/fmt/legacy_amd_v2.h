@@ -55,7 +55,8 @@ static u64 *kdiff_legacy_top(struct kdiff_amd *amd, unsigned int *level)
 }
 
 /* As fetch_pte() reads an entry: present, then PSE above level 0 a leaf */
-static enum pt_entry_type kdiff_legacy_load(u64 entry, unsigned int level,
+static enum pt_entry_type kdiff_legacy_load(struct kdiff_amd *amd,
+					    u64 entry, unsigned int level,
 					    u64 **lower)
 {
 	if (!IOMMU_PTE_PRESENT(entry))
@@ -73,7 +74,7 @@ static enum pt_entry_type kdiff_legacy_load(u64 entry, unsigned int level,
  * clean. The cost is that the IOMMU sets D itself on the first write
  * through a writable leaf. Every other bit is identical.
  */
-static u64 kdiff_legacy_leaf(u64 entry)
+static u64 kdiff_legacy_leaf(struct kdiff_amd *amd, u64 entry)
 {
 	return entry | KDIFF_V2_DIRTY;
 }

@@ -120,7 +120,10 @@ struct pt_iommu_cfg {
  * PT_FEAT_DYNAMIC_TOP without change_top/get_top_lock, PT_FEAT_SIGN_EXTEND
  * with FULL_VA or DYNAMIC_TOP, PT_FEAT_DMA_INCOHERENT without iommu_device;
  * -EOPNOTSUPP for features the format lacks or a missing one it requires;
- * -ENOMEM.
+ * -EOVERFLOW if the input address space starts above ULONG_MAX (an ARM
+ * TTBR1 table on a 32 bit kernel); -ENOMEM. The aperture is the input
+ * address space: [0, 2^VA) or, for a table with a fixed prefix such as
+ * TTBR1, the top 2^VA bytes of the 64 bit space.
  *
  * void pt_iommu_<fmt>_hw_info(table, info) fills the values the hardware
  * is programmed with. Context: any; with PT_FEAT_DYNAMIC_TOP stable only

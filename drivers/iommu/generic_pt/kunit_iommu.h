@@ -16,6 +16,11 @@
  *
  * It shares the configuration parameters and the DMA device helper of the
  * format suite, kunit_generic_pt.h, which the template includes first.
+ *
+ * Test addresses are offsets from the start of the domain's aperture, which
+ * is 0 except for tables with a fixed address prefix (ARM TTBR1); the
+ * helpers add it. The IOTLB model works with the absolute addresses the
+ * operations see.
  */
 #ifndef __GENERIC_PT_KUNIT_IOMMU_H
 #define __GENERIC_PT_KUNIT_IOMMU_H
@@ -144,7 +149,7 @@ static void kiommu_snapshot_tables(struct kiommu_priv *priv)
 
 	priv->num_tables = 0;
 	kiommu_collect_tables(priv, &range, range.top_level, range.top_table,
-			      0);
+			      priv->fmt_table.iommu.domain.geometry.aperture_start);
 }
 
 static void kiommu_iotlb_sync(struct iommu_domain *domain,
@@ -270,11 +275,7 @@ static struct kiommu_priv *kiommu_alloc(struct kunit *test)
 
 static struct kiommu_cfg kiommu_full_cfg(const struct kiommu_cfg *param)
 {
-	struct kiommu_cfg cfg = *param;
-
-	cfg.common.hw_max_vasz_lg2 = PT_MAX_VA_ADDRESS_LG2;
-	cfg.common.hw_max_oasz_lg2 = PT_MAX_OUTPUT_ADDRESS_LG2;
-	return cfg;
+	return kfmt_full_cfg(param);
 }
 
 static int kiommu_init(struct kunit *test)
@@ -289,8 +290,7 @@ static int kiommu_init(struct kunit *test)
 	priv = kiommu_alloc(test);
 	cfg = kiommu_full_cfg(param);
 	ret = NS(init)(&priv->fmt_table, &cfg, GFP_KERNEL);
-	if (ret == -EOPNOTSUPP && kfmt_cpu_cannot_write_back(&cfg))
-		kunit_skip(test, "the CPU cannot write back caches (no clflush)");
+	kfmt_skip_unsupported(test, &cfg, ret);
 	KUNIT_ASSERT_EQ(test, ret, 0);
 	test->priv = priv;
 	return 0;
@@ -324,14 +324,20 @@ static unsigned int kiommu_min_lg2(struct kiommu_priv *priv)
 	return __ffs(kiommu_pgsizes(priv));
 }
 
+/* The IOVA the operations take for the test address @iova */
+static unsigned long kiommu_iova(struct kiommu_priv *priv, pt_vaddr_t iova)
+{
+	return kiommu_domain(priv)->geometry.aperture_start + iova;
+}
+
 static int kiommu_map(struct kiommu_priv *priv, pt_vaddr_t iova,
 		      pt_oaddr_t oa, pt_vaddr_t len, int prot, size_t *mapped)
 {
 	size_t pgsize = log2_to_int(kiommu_min_lg2(priv));
 
 	*mapped = 0;
-	return NS(map_pages)(kiommu_domain(priv), iova, oa, pgsize,
-			     log2_div(len, kiommu_min_lg2(priv)), prot,
+	return NS(map_pages)(kiommu_domain(priv), kiommu_iova(priv, iova), oa,
+			     pgsize, log2_div(len, kiommu_min_lg2(priv)), prot,
 			     GFP_KERNEL, mapped);
 }
 
@@ -359,17 +365,19 @@ static size_t kiommu_unmap(struct kiommu_priv *priv, pt_vaddr_t iova,
 
 	iommu_iotlb_gather_init(&gather);
 	kiommu_snapshot_tables(priv);
-	ret = NS(unmap_pages)(kiommu_domain(priv), iova, pgsize,
-			      log2_div(len, kiommu_min_lg2(priv)), &gather);
+	ret = NS(unmap_pages)(kiommu_domain(priv), kiommu_iova(priv, iova),
+			      pgsize, log2_div(len, kiommu_min_lg2(priv)),
+			      &gather);
 	if (ret)
-		kiommu_add_stale(priv, iova, iova + ret - 1);
+		kiommu_add_stale(priv, kiommu_iova(priv, iova),
+				 kiommu_iova(priv, iova) + ret - 1);
 	kiommu_sync_and_check(priv, &gather);
 	return ret;
 }
 
 static pt_oaddr_t kiommu_phys(struct kiommu_priv *priv, pt_vaddr_t iova)
 {
-	return NS(iova_to_phys)(kiommu_domain(priv), iova);
+	return NS(iova_to_phys)(kiommu_domain(priv), kiommu_iova(priv, iova));
 }
 
 static u32 kiommu_rand(struct kiommu_priv *priv)
@@ -377,10 +385,11 @@ static u32 kiommu_rand(struct kiommu_priv *priv)
 	return prandom_u32_state(&priv->rnd);
 }
 
-/* Highest usable IOVA: the aperture, which 32 bit kernels clamp */
+/* Highest usable test address: the aperture, which 32 bit kernels clamp */
 static pt_vaddr_t kiommu_max_iova(struct kiommu_priv *priv)
 {
-	return kiommu_domain(priv)->geometry.aperture_end;
+	return kiommu_domain(priv)->geometry.aperture_end -
+	       kiommu_domain(priv)->geometry.aperture_start;
 }
 
 /*
@@ -852,6 +861,7 @@ static void kiommu_test_bad_args(struct kunit *test)
 	struct iommu_domain *domain = kiommu_domain(priv);
 	struct pt_common *common = kiommu_common(priv);
 	pt_vaddr_t min_size = log2_to_int(kiommu_min_lg2(priv));
+	unsigned long va0 = kiommu_iova(priv, 0);
 	struct iommu_iotlb_gather gather;
 	long pages = kiommu_iommu_pages();
 	size_t mapped = 0;
@@ -860,21 +870,21 @@ static void kiommu_test_bad_args(struct kunit *test)
 	pages = kiommu_iommu_pages();
 
 	KUNIT_EXPECT_EQ(test,
-			NS(map_pages)(domain, SZ_2M, 0, min_size, 0,
+			NS(map_pages)(domain, va0 + SZ_2M, 0, min_size, 0,
 				      IOMMU_READ, GFP_KERNEL, &mapped),
 			-EINVAL);
 	KUNIT_EXPECT_EQ(test,
-			NS(map_pages)(domain, SZ_2M, 0, min_size, 1, 0,
+			NS(map_pages)(domain, va0 + SZ_2M, 0, min_size, 1, 0,
 				      GFP_KERNEL, &mapped),
 			-EINVAL);
 	KUNIT_EXPECT_EQ(test,
-			NS(map_pages)(domain, SZ_2M, 0, min_size, 1,
+			NS(map_pages)(domain, va0 + SZ_2M, 0, min_size, 1,
 				      IOMMU_CACHE | IOMMU_NOEXEC, GFP_KERNEL,
 				      &mapped),
 			-EINVAL);
 	/* Not aligned to the smallest page */
 	KUNIT_EXPECT_EQ(test,
-			NS(map_pages)(domain, SZ_2M + 1, 0, min_size, 1,
+			NS(map_pages)(domain, va0 + SZ_2M + 1, 0, min_size, 1,
 				      IOMMU_READ, GFP_KERNEL, &mapped),
 			-EINVAL);
 	/* The IOVA range wraps */
@@ -888,14 +898,15 @@ static void kiommu_test_bad_args(struct kunit *test)
 		phys_addr_t oa_end = log2_to_int(common->max_oasz_lg2);
 
 		KUNIT_EXPECT_EQ(test,
-				NS(map_pages)(domain, SZ_2M,
+				NS(map_pages)(domain, va0 + SZ_2M,
 					      (phys_addr_t)(0 - min_size),
 					      min_size, 2, IOMMU_READ,
 					      GFP_KERNEL, &mapped),
 				-EOVERFLOW);
 		if (common->max_oasz_lg2 < 64)
 			KUNIT_EXPECT_EQ(test,
-					NS(map_pages)(domain, SZ_2M, oa_end - min_size,
+					NS(map_pages)(domain, va0 + SZ_2M,
+						      oa_end - min_size,
 						      min_size, 2, IOMMU_READ,
 						      GFP_KERNEL, &mapped),
 					-ERANGE);
@@ -905,14 +916,14 @@ static void kiommu_test_bad_args(struct kunit *test)
 	    common->max_vasz_lg2 < BITS_PER_LONG) {
 		KUNIT_EXPECT_EQ(test,
 				NS(map_pages)(domain,
-					      log2_to_int(common->max_vasz_lg2),
+					      va0 + log2_to_int(common->max_vasz_lg2),
 					      0, min_size, 1, IOMMU_READ,
 					      GFP_KERNEL, &mapped),
 				-ERANGE);
 		iommu_iotlb_gather_init(&gather);
 		KUNIT_EXPECT_EQ(test,
 				(u64)NS(unmap_pages)(domain,
-						     log2_to_int(common->max_vasz_lg2),
+						     va0 + log2_to_int(common->max_vasz_lg2),
 						     min_size, 1, &gather),
 				0);
 		KUNIT_EXPECT_EQ(test,
@@ -924,7 +935,7 @@ static void kiommu_test_bad_args(struct kunit *test)
 
 	iommu_iotlb_gather_init(&gather);
 	KUNIT_EXPECT_EQ(test,
-			(u64)NS(unmap_pages)(domain, SZ_1M, min_size, 0,
+			(u64)NS(unmap_pages)(domain, va0 + SZ_1M, min_size, 0,
 					     &gather),
 			0);
 	KUNIT_EXPECT_EQ(test,
@@ -1111,17 +1122,19 @@ static void kiommu_test_dirty(struct kunit *test)
 	pt_vaddr_t min_size = log2_to_int(kiommu_min_lg2(priv));
 	struct iommu_iotlb_gather gather;
 	struct iommu_dirty_bitmap dirty = { .gather = &gather };
+	/* The test address of the leaves, and the IOVA the operations see */
 	pt_vaddr_t base = SZ_4M;
+	unsigned long iova = kiommu_iova(priv, base);
 	pt_vaddr_t big = 2 * min_size;
 
 	if (!pt_dirty_supported(kiommu_common(priv)) ||
 	    pt_feature(kiommu_common(priv), PT_FEAT_DMA_INCOHERENT)) {
 		KUNIT_EXPECT_EQ(test,
-				NS(read_and_clear_dirty)(domain, base, min_size,
+				NS(read_and_clear_dirty)(domain, iova, min_size,
 							 0, &dirty),
 				-EOPNOTSUPP);
 		KUNIT_EXPECT_EQ(test, iommu_table->ops->set_dirty(iommu_table,
-								  base),
+								  iova),
 				-EOPNOTSUPP);
 		return;
 	}
@@ -1131,11 +1144,11 @@ static void kiommu_test_dirty(struct kunit *test)
 	kiommu_map_ok(priv, base, SZ_8M, big);
 	kiommu_map_ok(priv, base + SZ_64K, SZ_16M, min_size);
 
-#define KIOMMU_READ_DIRTY(iova, len, flags, first, last)                        \
+#define KIOMMU_READ_DIRTY(from, len, flags, first, last)                        \
 	do {                                                                    \
 		iommu_iotlb_gather_init(&gather);                               \
 		KUNIT_EXPECT_EQ(test,                                           \
-				NS(read_and_clear_dirty)(domain, iova, len,     \
+				NS(read_and_clear_dirty)(domain, from, len,     \
 							 flags, &dirty),        \
 				0);                                             \
 		KUNIT_EXPECT_EQ(test, (u64)gather.start, (u64)(first));         \
@@ -1143,32 +1156,32 @@ static void kiommu_test_dirty(struct kunit *test)
 	} while (0)
 
 	/* Nothing is dirty after map */
-	KIOMMU_READ_DIRTY(base, SZ_128K, 0, ULONG_MAX, 0);
+	KIOMMU_READ_DIRTY(iova, SZ_128K, 0, ULONG_MAX, 0);
 	/* The hardware dirties the last item of the big leaf */
 	KUNIT_EXPECT_EQ(test,
 			iommu_table->ops->set_dirty(iommu_table,
-						    base + big - min_size),
+						    iova + big - min_size),
 			0);
-	KIOMMU_READ_DIRTY(base, SZ_128K, IOMMU_DIRTY_NO_CLEAR, base,
-			  base + big - 1);
-	KIOMMU_READ_DIRTY(base, SZ_128K, IOMMU_DIRTY_NO_CLEAR, base,
-			  base + big - 1);
+	KIOMMU_READ_DIRTY(iova, SZ_128K, IOMMU_DIRTY_NO_CLEAR, iova,
+			  iova + big - 1);
+	KIOMMU_READ_DIRTY(iova, SZ_128K, IOMMU_DIRTY_NO_CLEAR, iova,
+			  iova + big - 1);
 	/* Clipped to the request */
-	KIOMMU_READ_DIRTY(base + big - min_size, min_size, 0,
-			  base + big - min_size, base + big - 1);
+	KIOMMU_READ_DIRTY(iova + big - min_size, min_size, 0,
+			  iova + big - min_size, iova + big - 1);
 	/* ... and clean on every item */
-	KIOMMU_READ_DIRTY(base, SZ_128K, 0, ULONG_MAX, 0);
+	KIOMMU_READ_DIRTY(iova, SZ_128K, 0, ULONG_MAX, 0);
 
 	KUNIT_EXPECT_EQ(test,
 			iommu_table->ops->set_dirty(iommu_table,
-						    base + SZ_64K),
+						    iova + SZ_64K),
 			0);
-	KUNIT_EXPECT_EQ(test, iommu_table->ops->set_dirty(iommu_table, base),
+	KUNIT_EXPECT_EQ(test, iommu_table->ops->set_dirty(iommu_table, iova),
 			0);
-	KIOMMU_READ_DIRTY(base, SZ_128K, 0, base, base + SZ_64K + min_size - 1);
-	KIOMMU_READ_DIRTY(base, SZ_128K, 0, ULONG_MAX, 0);
+	KIOMMU_READ_DIRTY(iova, SZ_128K, 0, iova, iova + SZ_64K + min_size - 1);
+	KIOMMU_READ_DIRTY(iova, SZ_128K, 0, ULONG_MAX, 0);
 	KUNIT_EXPECT_EQ(test,
-			iommu_table->ops->set_dirty(iommu_table, base + SZ_1M),
+			iommu_table->ops->set_dirty(iommu_table, iova + SZ_1M),
 			-ENOENT);
 #undef KIOMMU_READ_DIRTY
 
@@ -1186,6 +1199,8 @@ static void kiommu_test_gather(struct kunit *test)
 	struct kiommu_priv *priv = test->priv;
 	struct iommu_domain *domain = kiommu_domain(priv);
 	pt_vaddr_t min_size = log2_to_int(kiommu_min_lg2(priv));
+	unsigned long iova8m = kiommu_iova(priv, SZ_8M);
+	unsigned long iova32m = kiommu_iova(priv, SZ_32M);
 	struct iommu_iotlb_gather gather;
 	unsigned int syncs;
 
@@ -1195,23 +1210,23 @@ static void kiommu_test_gather(struct kunit *test)
 	kiommu_snapshot_tables(priv);
 	syncs = priv->syncs;
 	KUNIT_EXPECT_EQ(test,
-			(u64)NS(unmap_pages)(domain, SZ_8M, min_size, 1,
+			(u64)NS(unmap_pages)(domain, iova8m, min_size, 1,
 					     &gather),
 			(u64)min_size);
-	kiommu_add_stale(priv, SZ_8M, SZ_8M + min_size - 1);
+	kiommu_add_stale(priv, iova8m, iova8m + min_size - 1);
 	KUNIT_EXPECT_EQ(test,
-			(u64)NS(unmap_pages)(domain, SZ_32M, min_size, 1,
+			(u64)NS(unmap_pages)(domain, iova32m, min_size, 1,
 					     &gather),
 			(u64)min_size);
-	kiommu_add_stale(priv, SZ_32M, SZ_32M + min_size - 1);
+	kiommu_add_stale(priv, iova32m, iova32m + min_size - 1);
 	if (pt_feature(kiommu_common(priv), PT_FEAT_FLUSH_RANGE_NO_GAPS)) {
 		KUNIT_EXPECT_EQ(test, priv->syncs, syncs + 1);
-		KUNIT_EXPECT_EQ(test, (u64)gather.start, (u64)SZ_32M);
+		KUNIT_EXPECT_EQ(test, (u64)gather.start, (u64)iova32m);
 	} else {
 		KUNIT_EXPECT_EQ(test, priv->syncs, syncs);
-		KUNIT_EXPECT_EQ(test, (u64)gather.start, (u64)SZ_8M);
+		KUNIT_EXPECT_EQ(test, (u64)gather.start, (u64)iova8m);
 	}
-	KUNIT_EXPECT_EQ(test, (u64)gather.end, (u64)(SZ_32M + min_size - 1));
+	KUNIT_EXPECT_EQ(test, (u64)gather.end, (u64)(iova32m + min_size - 1));
 	kiommu_sync_and_check(priv, &gather);
 }
 

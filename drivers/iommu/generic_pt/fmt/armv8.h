@@ -38,8 +38,8 @@
  *     5:2   S1 4:2 AttrIndx (MAIR index), 5 NS; S2 MemAttr
  *     1:0   0b11 page (level 0), 0b01 block
  *
- * Contiguous runs ("The Contiguous bit", D8.6): 16 items with 4KiB; with
- * 16KiB 128 at level 0 and 32 at level 1; 32 with 64KiB.
+ * Contiguous runs (DDI 0487, "The Contiguous bit"): 16 items with 4KiB;
+ * with 16KiB 128 at level 0 and 32 at level 1; 32 with 64KiB.
  *
  * Not used: blocks that need FEAT_LPA2 (4KiB level 3, 16KiB level 2) or
  * FEAT_LPA (64KiB level 2, 4TiB), 52 bit input addresses (FEAT_LVA), and

@@ -807,7 +807,7 @@ static void kfmt_test_dirty(struct kunit *test)
 	u64 sizes;
 
 	if (!pt_dirty_supported(common))
-		kunit_skip(test, "format has no dirty tracking");
+		kunit_skip(test, "no dirty tracking in this configuration");
 
 	rw = kfmt_attrs(test, common, IOMMU_READ | IOMMU_WRITE);
 	ro = kfmt_attrs(test, common, IOMMU_READ);

@@ -541,6 +541,11 @@ static inline int armv8pt_iommu_set_prot(struct pt_common *common,
  * stage 2 the top may be up to 16 concatenated tables, which saves a level
  * (VTCR.SL0 and T0SZ then select the start level). With the 4KiB granule
  * stage 2 cannot start at ARM level 3 (SL0 0b11 needs FEAT_TTST).
+ *
+ * io-pgtable-arm concatenates only to avoid starting at ARM level 0, so
+ * for some stage 2 input sizes (4KiB: 31 to 34 bits; 16KiB: 26 to 29 and
+ * 37 to 40; 64KiB: 30 to 33 and 43 to 46) its walk has one level more; the
+ * leaves are the same.
  */
 static inline unsigned int armv8pt_top_level(const struct pt_common *common)
 {

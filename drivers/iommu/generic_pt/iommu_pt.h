@@ -1076,8 +1076,9 @@ static int pt_init_check_cfg(struct pt_iommu *iommu_table,
  * beyond the format, DYNAMIC_TOP without its driver callbacks, SIGN_EXTEND
  * with FULL_VA or DYNAMIC_TOP, DMA_INCOHERENT without iommu_device),
  * -EOPNOTSUPP for features the format does not support or a missing one it
- * requires, -ENOMEM. On failure the table is left uninitialised and
- * pt_iommu_deinit() on it does nothing.
+ * requires, -EOVERFLOW if the input address space starts above ULONG_MAX
+ * (a TTBR1 table on a 32 bit kernel), -ENOMEM. On failure the table is
+ * left uninitialised and pt_iommu_deinit() on it does nothing.
  */
 int NS(init)(struct pt_iommu_table *fmt_table,
 	     const struct pt_iommu_table_cfg *cfg, gfp_t gfp)
@@ -1087,7 +1088,7 @@ int NS(init)(struct pt_iommu_table *fmt_table,
 	struct iommu_domain *domain = &iommu_table->domain;
 	struct pt_table_p *table_mem;
 	struct pt_range range;
-	u64 aperture_end;
+	u64 aperture_start, aperture_end;
 	int ret;
 
 	iommu_table->ops = NULL;
@@ -1109,6 +1110,22 @@ int NS(init)(struct pt_iommu_table *fmt_table,
 	if (pt_top_level(common->top_of_table) > PT_MAX_TOP_LEVEL)
 		return -EINVAL;
 
+	/*
+	 * A table whose addresses carry a fixed prefix (ARM TTBR1: all ones)
+	 * translates [prefix, prefix + 2^max_vasz_lg2). The ops take unsigned
+	 * long IOVAs: a 32 bit kernel sees the bottom of the 64 bit space only,
+	 * and cannot reach a space that starts above it.
+	 */
+	aperture_start = log2_set_mod(pt_full_va_prefix(common), 0,
+				      common->max_vasz_lg2);
+	if (pt_feature(common, PT_FEAT_SIGN_EXTEND))
+		aperture_end = log2_to_max_int(common->max_vasz_lg2 - 1);
+	else
+		aperture_end = log2_set_mod_max(aperture_start,
+						common->max_vasz_lg2);
+	if (aperture_start > ULONG_MAX)
+		return -EOVERFLOW;
+
 	range = pt_make_range(common, 0, 0);
 	{
 		struct pt_state top = pt_init_top(&range);
@@ -1123,12 +1140,7 @@ int NS(init)(struct pt_iommu_table *fmt_table,
 
 	domain->type = __IOMMU_DOMAIN_PAGING;
 	domain->pgsize_bitmap = pt_all_page_sizes(common);
-	if (pt_feature(common, PT_FEAT_SIGN_EXTEND))
-		aperture_end = log2_to_max_int(common->max_vasz_lg2 - 1);
-	else
-		aperture_end = log2_to_max_int(common->max_vasz_lg2);
-	/* The ops take unsigned long IOVAs: a 32 bit kernel sees the bottom */
-	domain->geometry.aperture_start = 0;
+	domain->geometry.aperture_start = aperture_start;
 	domain->geometry.aperture_end = min_t(u64, aperture_end, ULONG_MAX);
 	domain->geometry.force_aperture = true;
 

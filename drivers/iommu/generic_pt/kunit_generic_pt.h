@@ -132,6 +132,39 @@ static bool kfmt_cpu_cannot_write_back(const struct kfmt_iommu_cfg *cfg)
 }
 
 /*
+ * Skip a configuration that init() refused for a reason of the test
+ * machine rather than of the format: see kfmt_cpu_cannot_write_back(), and
+ * an input address space that starts above what a 32 bit unsigned long
+ * IOVA can reach (an ARM TTBR1 table translates the top of the 64 bit
+ * space).
+ */
+static void kfmt_skip_unsupported(struct kunit *test,
+				  const struct kfmt_iommu_cfg *cfg, int ret)
+{
+	if (ret == -EOPNOTSUPP && kfmt_cpu_cannot_write_back(cfg))
+		kunit_skip(test, "the CPU cannot write back caches (no clflush)");
+	if (ret == -EOVERFLOW && BITS_PER_LONG < 64)
+		kunit_skip(test,
+			   "the input addresses are above a 32 bit unsigned long");
+}
+
+/*
+ * The configuration under test at the widest VA and OA the format allows,
+ * unless it sets its own widths: formats whose table shape depends on them
+ * (ARM partial and concatenated top tables) list the widths to test.
+ */
+static struct kfmt_iommu_cfg kfmt_full_cfg(const struct kfmt_iommu_cfg *param)
+{
+	struct kfmt_iommu_cfg cfg = *param;
+
+	if (!cfg.common.hw_max_vasz_lg2)
+		cfg.common.hw_max_vasz_lg2 = PT_MAX_VA_ADDRESS_LG2;
+	if (!cfg.common.hw_max_oasz_lg2)
+		cfg.common.hw_max_oasz_lg2 = PT_MAX_OUTPUT_ADDRESS_LG2;
+	return cfg;
+}
+
+/*
  * A device for the DMA API, standing in for the IOMMU that walks the table
  * (pt_iommu::iommu_device). The IOMMU suite uses it too. Names must be
  * unique while a test holds its devices.
@@ -156,13 +189,12 @@ static struct device *kfmt_dma_device(struct kunit *test)
  * The format functions read their configuration (features, OA size, for
  * some formats the granule) from struct pt_common, and only init() fills it
  * in the way the format expects. So every parameterised test starts from a
- * real table initialised with the configuration under test, at the widest
- * VA and OA the format allows.
+ * real table initialised with the configuration under test (kfmt_full_cfg()).
  */
 static struct pt_common *kfmt_init_table(struct kunit *test)
 {
 	const struct kfmt_iommu_cfg *param = test->param_value;
-	struct kfmt_iommu_cfg cfg = *param;
+	struct kfmt_iommu_cfg cfg = kfmt_full_cfg(param);
 	struct kfmt_iommu_table *table;
 	struct device *dev;
 	int ret;
@@ -176,11 +208,8 @@ static struct pt_common *kfmt_init_table(struct kunit *test)
 	table->iommu.iommu_device = dev;
 	table->iommu.nid = NUMA_NO_NODE;
 	table->iommu.driver_ops = &kfmt_driver_ops;
-	cfg.common.hw_max_vasz_lg2 = PT_MAX_VA_ADDRESS_LG2;
-	cfg.common.hw_max_oasz_lg2 = PT_MAX_OUTPUT_ADDRESS_LG2;
 	ret = NS(init)(table, &cfg, GFP_KERNEL);
-	if (ret == -EOPNOTSUPP && kfmt_cpu_cannot_write_back(&cfg))
-		kunit_skip(test, "the CPU cannot write back caches (no clflush)");
+	kfmt_skip_unsupported(test, &cfg, ret);
 	KUNIT_ASSERT_EQ(test, ret, 0);
 	KUNIT_ASSERT_EQ(test,
 			kunit_add_action_or_reset(test, kfmt_table_deinit,
@@ -810,7 +839,7 @@ static void kfmt_test_dirty(struct kunit *test)
 	u64 sizes;
 
 	if (!pt_dirty_supported(common))
-		kunit_skip(test, "format has no dirty tracking");
+		kunit_skip(test, "no dirty tracking in this configuration");
 
 	rw = kfmt_attrs(test, common, IOMMU_READ | IOMMU_WRITE);
 	ro_refused = kunit_fmt_prot_refused(common, IOMMU_READ);

@@ -16,6 +16,11 @@
  *
  * It shares the configuration parameters and the DMA device helper of the
  * format suite, kunit_generic_pt.h, which the template includes first.
+ *
+ * Test addresses are offsets from the start of the domain's aperture, which
+ * is 0 except for tables with a fixed address prefix (ARM TTBR1); the
+ * helpers add it. The IOTLB model works with the absolute addresses the
+ * operations see.
  */
 #ifndef __GENERIC_PT_KUNIT_IOMMU_H
 #define __GENERIC_PT_KUNIT_IOMMU_H
@@ -71,6 +76,8 @@ struct kiommu_priv {
 	unsigned int num_tables;
 	unsigned int syncs;
 	unsigned int freed_tables;
+	/* tables are compound pages of any order (ARM 16KiB/64KiB granules) */
+	unsigned long freed_pages;
 
 	/* reference model */
 	struct kiommu_extent *extents;
@@ -144,7 +151,7 @@ static void kiommu_snapshot_tables(struct kiommu_priv *priv)
 
 	priv->num_tables = 0;
 	kiommu_collect_tables(priv, &range, range.top_level, range.top_table,
-			      0);
+			      priv->fmt_table.iommu.domain.geometry.aperture_start);
 }
 
 static void kiommu_iotlb_sync(struct iommu_domain *domain,
@@ -183,6 +190,7 @@ static void kiommu_iotlb_sync(struct iommu_domain *domain,
 				      "freed page %lx was not a table",
 				      page_to_pfn(page));
 		priv->freed_tables++;
+		priv->freed_pages += compound_nr(page);
 	}
 	iommu_put_pages_list(&gather->freelist);
 }
@@ -270,11 +278,7 @@ static struct kiommu_priv *kiommu_alloc(struct kunit *test)
 
 static struct kiommu_cfg kiommu_full_cfg(const struct kiommu_cfg *param)
 {
-	struct kiommu_cfg cfg = *param;
-
-	cfg.common.hw_max_vasz_lg2 = PT_MAX_VA_ADDRESS_LG2;
-	cfg.common.hw_max_oasz_lg2 = PT_MAX_OUTPUT_ADDRESS_LG2;
-	return cfg;
+	return kfmt_full_cfg(param);
 }
 
 static int kiommu_init(struct kunit *test)
@@ -289,8 +293,7 @@ static int kiommu_init(struct kunit *test)
 	priv = kiommu_alloc(test);
 	cfg = kiommu_full_cfg(param);
 	ret = NS(init)(&priv->fmt_table, &cfg, GFP_KERNEL);
-	if (ret == -EOPNOTSUPP && kfmt_cpu_cannot_write_back(&cfg))
-		kunit_skip(test, "the CPU cannot write back caches (no clflush)");
+	kfmt_skip_unsupported(test, &cfg, ret);
 	KUNIT_ASSERT_EQ(test, ret, 0);
 	test->priv = priv;
 	return 0;
@@ -336,14 +339,20 @@ static int kiommu_prot_ro(struct kiommu_priv *priv)
 	return IOMMU_READ;
 }
 
+/* The IOVA the operations take for the test address @iova */
+static unsigned long kiommu_iova(struct kiommu_priv *priv, pt_vaddr_t iova)
+{
+	return kiommu_domain(priv)->geometry.aperture_start + iova;
+}
+
 static int kiommu_map(struct kiommu_priv *priv, pt_vaddr_t iova,
 		      pt_oaddr_t oa, pt_vaddr_t len, int prot, size_t *mapped)
 {
 	size_t pgsize = log2_to_int(kiommu_min_lg2(priv));
 
 	*mapped = 0;
-	return NS(map_pages)(kiommu_domain(priv), iova, oa, pgsize,
-			     log2_div(len, kiommu_min_lg2(priv)), prot,
+	return NS(map_pages)(kiommu_domain(priv), kiommu_iova(priv, iova), oa,
+			     pgsize, log2_div(len, kiommu_min_lg2(priv)), prot,
 			     GFP_KERNEL, mapped);
 }
 
@@ -371,17 +380,19 @@ static size_t kiommu_unmap(struct kiommu_priv *priv, pt_vaddr_t iova,
 
 	iommu_iotlb_gather_init(&gather);
 	kiommu_snapshot_tables(priv);
-	ret = NS(unmap_pages)(kiommu_domain(priv), iova, pgsize,
-			      log2_div(len, kiommu_min_lg2(priv)), &gather);
+	ret = NS(unmap_pages)(kiommu_domain(priv), kiommu_iova(priv, iova),
+			      pgsize, log2_div(len, kiommu_min_lg2(priv)),
+			      &gather);
 	if (ret)
-		kiommu_add_stale(priv, iova, iova + ret - 1);
+		kiommu_add_stale(priv, kiommu_iova(priv, iova),
+				 kiommu_iova(priv, iova) + ret - 1);
 	kiommu_sync_and_check(priv, &gather);
 	return ret;
 }
 
 static pt_oaddr_t kiommu_phys(struct kiommu_priv *priv, pt_vaddr_t iova)
 {
-	return NS(iova_to_phys)(kiommu_domain(priv), iova);
+	return NS(iova_to_phys)(kiommu_domain(priv), kiommu_iova(priv, iova));
 }
 
 static u32 kiommu_rand(struct kiommu_priv *priv)
@@ -389,10 +400,11 @@ static u32 kiommu_rand(struct kiommu_priv *priv)
 	return prandom_u32_state(&priv->rnd);
 }
 
-/* Highest usable IOVA: the aperture, which 32 bit kernels clamp */
+/* Highest usable test address: the aperture, which 32 bit kernels clamp */
 static pt_vaddr_t kiommu_max_iova(struct kiommu_priv *priv)
 {
-	return kiommu_domain(priv)->geometry.aperture_end;
+	return kiommu_domain(priv)->geometry.aperture_end -
+	       kiommu_domain(priv)->geometry.aperture_start;
 }
 
 /*
@@ -767,6 +779,25 @@ static void kiommu_test_map_mixed_range(struct kunit *test)
 }
 
 /*
+ * The level whose items (or contiguous runs of them) make a 2^lg2 page,
+ * up to the highest level a PT_FEAT_DYNAMIC_TOP table may grow to.
+ */
+static unsigned int kiommu_pgsize_level(struct kiommu_priv *priv,
+					unsigned int lg2)
+{
+	struct pt_range range = pt_make_range(kiommu_common(priv), 0, 0);
+	unsigned int level;
+
+	for (level = 0; level < PT_MAX_TOP_LEVEL; level++) {
+		struct pt_state upper = { .range = &range, .level = level + 1 };
+
+		if (pt_table_item_lg2sz(&upper) > lg2)
+			break;
+	}
+	return level;
+}
+
+/*
  * Tables emptied by unmaps that did not cover them are reclaimed when a
  * larger page is mapped over them, after an IOTLB flush of their range.
  */
@@ -775,16 +806,21 @@ static void kiommu_test_overmap_empty_tables(struct kunit *test)
 	struct kiommu_priv *priv = test->priv;
 	unsigned long sizes = kiommu_pgsizes(priv);
 	pt_vaddr_t min_size = log2_to_int(kiommu_min_lg2(priv));
-	unsigned int big_lg2 = 0, lg2;
+	unsigned int big_lg2 = 0, big_level = 0, lg2;
 	long pages;
 
-	/* The largest page reachable in the aperture, at least two levels up */
+	/*
+	 * The largest page reachable in the aperture above level 0: mapping
+	 * it over one page's worth of emptied tables frees one table per
+	 * level below it.
+	 */
 	for_each_set_bit(lg2, &sizes, BITS_PER_LONG)
-		if (lg2 <= 30 && lg2 >= kiommu_min_lg2(priv) + 18 &&
+		if (lg2 <= 30 && kiommu_pgsize_level(priv, lg2) >= 1 &&
 		    log2_to_int(lg2 + 1) - 1 <= kiommu_max_iova(priv))
 			big_lg2 = lg2;
 	if (!big_lg2)
-		kunit_skip(test, "no page two levels above the smallest fits");
+		kunit_skip(test, "no page above level 0 fits");
+	big_level = kiommu_pgsize_level(priv, big_lg2);
 
 	pages = kiommu_iommu_pages();
 	kiommu_map_ok(priv, log2_to_int(big_lg2) + 5 * min_size, 0x5000000,
@@ -799,11 +835,12 @@ static void kiommu_test_overmap_empty_tables(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, kiommu_iommu_pages(), pages);
 
 	priv->freed_tables = 0;
+	priv->freed_pages = 0;
 	kiommu_map_ok(priv, log2_to_int(big_lg2), log2_to_int(big_lg2),
 		      log2_to_int(big_lg2));
-	KUNIT_EXPECT_GE(test, priv->freed_tables, 2);
+	KUNIT_EXPECT_GE(test, priv->freed_tables, big_level);
 	KUNIT_EXPECT_EQ(test, kiommu_iommu_pages(),
-			pages - (long)priv->freed_tables);
+			pages - (long)priv->freed_pages);
 	KUNIT_EXPECT_EQ(test, kiommu_phys(priv, log2_to_int(big_lg2) + 77),
 			log2_to_int(big_lg2) + 77);
 	KUNIT_EXPECT_EQ(test, (u64)kiommu_unmap(priv, log2_to_int(big_lg2),
@@ -866,6 +903,7 @@ static void kiommu_test_bad_args(struct kunit *test)
 	struct iommu_domain *domain = kiommu_domain(priv);
 	struct pt_common *common = kiommu_common(priv);
 	pt_vaddr_t min_size = log2_to_int(kiommu_min_lg2(priv));
+	unsigned long va0 = kiommu_iova(priv, 0);
 	struct iommu_iotlb_gather gather;
 	long pages = kiommu_iommu_pages();
 	size_t mapped = 0;
@@ -874,21 +912,21 @@ static void kiommu_test_bad_args(struct kunit *test)
 	pages = kiommu_iommu_pages();
 
 	KUNIT_EXPECT_EQ(test,
-			NS(map_pages)(domain, SZ_2M, 0, min_size, 0,
+			NS(map_pages)(domain, va0 + SZ_2M, 0, min_size, 0,
 				      ro, GFP_KERNEL, &mapped),
 			-EINVAL);
 	KUNIT_EXPECT_EQ(test,
-			NS(map_pages)(domain, SZ_2M, 0, min_size, 1, 0,
+			NS(map_pages)(domain, va0 + SZ_2M, 0, min_size, 1, 0,
 				      GFP_KERNEL, &mapped),
 			-EINVAL);
 	KUNIT_EXPECT_EQ(test,
-			NS(map_pages)(domain, SZ_2M, 0, min_size, 1,
+			NS(map_pages)(domain, va0 + SZ_2M, 0, min_size, 1,
 				      IOMMU_CACHE | IOMMU_NOEXEC, GFP_KERNEL,
 				      &mapped),
 			-EINVAL);
 	/* Not aligned to the smallest page */
 	KUNIT_EXPECT_EQ(test,
-			NS(map_pages)(domain, SZ_2M + 1, 0, min_size, 1,
+			NS(map_pages)(domain, va0 + SZ_2M + 1, 0, min_size, 1,
 				      ro, GFP_KERNEL, &mapped),
 			-EINVAL);
 	/* The IOVA range wraps */
@@ -902,14 +940,15 @@ static void kiommu_test_bad_args(struct kunit *test)
 		phys_addr_t oa_end = log2_to_int(common->max_oasz_lg2);
 
 		KUNIT_EXPECT_EQ(test,
-				NS(map_pages)(domain, SZ_2M,
+				NS(map_pages)(domain, va0 + SZ_2M,
 					      (phys_addr_t)(0 - min_size),
 					      min_size, 2, ro,
 					      GFP_KERNEL, &mapped),
 				-EOVERFLOW);
 		if (common->max_oasz_lg2 < 64)
 			KUNIT_EXPECT_EQ(test,
-					NS(map_pages)(domain, SZ_2M, oa_end - min_size,
+					NS(map_pages)(domain, va0 + SZ_2M,
+						      oa_end - min_size,
 						      min_size, 2, ro,
 						      GFP_KERNEL, &mapped),
 					-ERANGE);
@@ -919,14 +958,14 @@ static void kiommu_test_bad_args(struct kunit *test)
 	    common->max_vasz_lg2 < BITS_PER_LONG) {
 		KUNIT_EXPECT_EQ(test,
 				NS(map_pages)(domain,
-					      log2_to_int(common->max_vasz_lg2),
+					      va0 + log2_to_int(common->max_vasz_lg2),
 					      0, min_size, 1, ro,
 					      GFP_KERNEL, &mapped),
 				-ERANGE);
 		iommu_iotlb_gather_init(&gather);
 		KUNIT_EXPECT_EQ(test,
 				(u64)NS(unmap_pages)(domain,
-						     log2_to_int(common->max_vasz_lg2),
+						     va0 + log2_to_int(common->max_vasz_lg2),
 						     min_size, 1, &gather),
 				0);
 		KUNIT_EXPECT_EQ(test,
@@ -938,7 +977,7 @@ static void kiommu_test_bad_args(struct kunit *test)
 
 	iommu_iotlb_gather_init(&gather);
 	KUNIT_EXPECT_EQ(test,
-			(u64)NS(unmap_pages)(domain, SZ_1M, min_size, 0,
+			(u64)NS(unmap_pages)(domain, va0 + SZ_1M, min_size, 0,
 					     &gather),
 			0);
 	KUNIT_EXPECT_EQ(test,
@@ -1127,17 +1166,19 @@ static void kiommu_test_dirty(struct kunit *test)
 	pt_vaddr_t min_size = log2_to_int(kiommu_min_lg2(priv));
 	struct iommu_iotlb_gather gather;
 	struct iommu_dirty_bitmap dirty = { .gather = &gather };
+	/* The test address of the leaves, and the IOVA the operations see */
 	pt_vaddr_t base = SZ_4M;
+	unsigned long iova = kiommu_iova(priv, base);
 	pt_vaddr_t big = 2 * min_size;
 
 	if (!pt_dirty_supported(kiommu_common(priv)) ||
 	    pt_feature(kiommu_common(priv), PT_FEAT_DMA_INCOHERENT)) {
 		KUNIT_EXPECT_EQ(test,
-				NS(read_and_clear_dirty)(domain, base, min_size,
+				NS(read_and_clear_dirty)(domain, iova, min_size,
 							 0, &dirty),
 				-EOPNOTSUPP);
 		KUNIT_EXPECT_EQ(test, iommu_table->ops->set_dirty(iommu_table,
-								  base),
+								  iova),
 				-EOPNOTSUPP);
 		return;
 	}
@@ -1147,11 +1188,11 @@ static void kiommu_test_dirty(struct kunit *test)
 	kiommu_map_ok(priv, base, SZ_8M, big);
 	kiommu_map_ok(priv, base + SZ_64K, SZ_16M, min_size);
 
-#define KIOMMU_READ_DIRTY(iova, len, flags, first, last)                        \
+#define KIOMMU_READ_DIRTY(from, len, flags, first, last)                        \
 	do {                                                                    \
 		iommu_iotlb_gather_init(&gather);                               \
 		KUNIT_EXPECT_EQ(test,                                           \
-				NS(read_and_clear_dirty)(domain, iova, len,     \
+				NS(read_and_clear_dirty)(domain, from, len,     \
 							 flags, &dirty),        \
 				0);                                             \
 		KUNIT_EXPECT_EQ(test, (u64)gather.start, (u64)(first));         \
@@ -1159,32 +1200,32 @@ static void kiommu_test_dirty(struct kunit *test)
 	} while (0)
 
 	/* Nothing is dirty after map */
-	KIOMMU_READ_DIRTY(base, SZ_128K, 0, ULONG_MAX, 0);
+	KIOMMU_READ_DIRTY(iova, SZ_128K, 0, ULONG_MAX, 0);
 	/* The hardware dirties the last item of the big leaf */
 	KUNIT_EXPECT_EQ(test,
 			iommu_table->ops->set_dirty(iommu_table,
-						    base + big - min_size),
+						    iova + big - min_size),
 			0);
-	KIOMMU_READ_DIRTY(base, SZ_128K, IOMMU_DIRTY_NO_CLEAR, base,
-			  base + big - 1);
-	KIOMMU_READ_DIRTY(base, SZ_128K, IOMMU_DIRTY_NO_CLEAR, base,
-			  base + big - 1);
+	KIOMMU_READ_DIRTY(iova, SZ_128K, IOMMU_DIRTY_NO_CLEAR, iova,
+			  iova + big - 1);
+	KIOMMU_READ_DIRTY(iova, SZ_128K, IOMMU_DIRTY_NO_CLEAR, iova,
+			  iova + big - 1);
 	/* Clipped to the request */
-	KIOMMU_READ_DIRTY(base + big - min_size, min_size, 0,
-			  base + big - min_size, base + big - 1);
+	KIOMMU_READ_DIRTY(iova + big - min_size, min_size, 0,
+			  iova + big - min_size, iova + big - 1);
 	/* ... and clean on every item */
-	KIOMMU_READ_DIRTY(base, SZ_128K, 0, ULONG_MAX, 0);
+	KIOMMU_READ_DIRTY(iova, SZ_128K, 0, ULONG_MAX, 0);
 
 	KUNIT_EXPECT_EQ(test,
 			iommu_table->ops->set_dirty(iommu_table,
-						    base + SZ_64K),
+						    iova + SZ_64K),
 			0);
-	KUNIT_EXPECT_EQ(test, iommu_table->ops->set_dirty(iommu_table, base),
+	KUNIT_EXPECT_EQ(test, iommu_table->ops->set_dirty(iommu_table, iova),
 			0);
-	KIOMMU_READ_DIRTY(base, SZ_128K, 0, base, base + SZ_64K + min_size - 1);
-	KIOMMU_READ_DIRTY(base, SZ_128K, 0, ULONG_MAX, 0);
+	KIOMMU_READ_DIRTY(iova, SZ_128K, 0, iova, iova + SZ_64K + min_size - 1);
+	KIOMMU_READ_DIRTY(iova, SZ_128K, 0, ULONG_MAX, 0);
 	KUNIT_EXPECT_EQ(test,
-			iommu_table->ops->set_dirty(iommu_table, base + SZ_1M),
+			iommu_table->ops->set_dirty(iommu_table, iova + SZ_1M),
 			-ENOENT);
 #undef KIOMMU_READ_DIRTY
 
@@ -1202,6 +1243,8 @@ static void kiommu_test_gather(struct kunit *test)
 	struct kiommu_priv *priv = test->priv;
 	struct iommu_domain *domain = kiommu_domain(priv);
 	pt_vaddr_t min_size = log2_to_int(kiommu_min_lg2(priv));
+	unsigned long iova8m = kiommu_iova(priv, SZ_8M);
+	unsigned long iova32m = kiommu_iova(priv, SZ_32M);
 	struct iommu_iotlb_gather gather;
 	unsigned int syncs;
 
@@ -1211,23 +1254,23 @@ static void kiommu_test_gather(struct kunit *test)
 	kiommu_snapshot_tables(priv);
 	syncs = priv->syncs;
 	KUNIT_EXPECT_EQ(test,
-			(u64)NS(unmap_pages)(domain, SZ_8M, min_size, 1,
+			(u64)NS(unmap_pages)(domain, iova8m, min_size, 1,
 					     &gather),
 			(u64)min_size);
-	kiommu_add_stale(priv, SZ_8M, SZ_8M + min_size - 1);
+	kiommu_add_stale(priv, iova8m, iova8m + min_size - 1);
 	KUNIT_EXPECT_EQ(test,
-			(u64)NS(unmap_pages)(domain, SZ_32M, min_size, 1,
+			(u64)NS(unmap_pages)(domain, iova32m, min_size, 1,
 					     &gather),
 			(u64)min_size);
-	kiommu_add_stale(priv, SZ_32M, SZ_32M + min_size - 1);
+	kiommu_add_stale(priv, iova32m, iova32m + min_size - 1);
 	if (pt_feature(kiommu_common(priv), PT_FEAT_FLUSH_RANGE_NO_GAPS)) {
 		KUNIT_EXPECT_EQ(test, priv->syncs, syncs + 1);
-		KUNIT_EXPECT_EQ(test, (u64)gather.start, (u64)SZ_32M);
+		KUNIT_EXPECT_EQ(test, (u64)gather.start, (u64)iova32m);
 	} else {
 		KUNIT_EXPECT_EQ(test, priv->syncs, syncs);
-		KUNIT_EXPECT_EQ(test, (u64)gather.start, (u64)SZ_8M);
+		KUNIT_EXPECT_EQ(test, (u64)gather.start, (u64)iova8m);
 	}
-	KUNIT_EXPECT_EQ(test, (u64)gather.end, (u64)(SZ_32M + min_size - 1));
+	KUNIT_EXPECT_EQ(test, (u64)gather.end, (u64)(iova32m + min_size - 1));
 	kiommu_sync_and_check(priv, &gather);
 }
 

@@ -63,7 +63,8 @@ static inline unsigned int pt_max_oa_lg2(const struct pt_common *common)
 
 /*
  * VA bits above max_vasz_lg2 that a format without PT_FEAT_SIGN_EXTEND
- * still requires, e.g. all ones for an ARM TTBR1 table.
+ * still requires, e.g. all ones for an ARM TTBR1 table. Only the bits above
+ * max_vasz_lg2 count; init() starts the domain's aperture there.
  */
 #ifndef pt_full_va_prefix
 static inline pt_vaddr_t pt_full_va_prefix(const struct pt_common *common)

@@ -136,6 +136,44 @@ struct pt_vtdss {
 enum pt_vtdss_features {
 	PT_FEAT_VTDSS_FORCE_COHERENCE = PT_FEAT_FMT_START,
 	PT_FEAT_VTDSS_FORCE_WRITEABLE,
+
+ * struct pt_armv8 - ARM VMSAv8-64 (LPAE) page table
+ * @common: generic state
+ * @granule_lg2sz: log2 of the translation granule, 12 (4KiB), 14 (16KiB)
+ *	or 16 (64KiB), chosen at init. It sizes every table and every level,
+ *	so the format reads it at run time instead of being built once per
+ *	granule.
+ */
+struct pt_armv8 {
+	struct pt_common common;
+	u8 granule_lg2sz;
+};
+
+/**
+ * enum pt_armv8_features - ARM VMSAv8-64 specific features
+ * @PT_FEAT_ARMV8_TTBR1: The table is walked through TTBR1: it translates
+ *	the top 2^VA bytes of the 64 bit input address space, whose
+ *	addresses have all bits above VA set. Stage 1 only.
+ * @PT_FEAT_ARMV8_LPA: 52 bit output addresses with the 64KiB granule
+ *	(FEAT_LPA): bits 51:48 of table and leaf addresses are held in
+ *	descriptor bits 15:12.
+ * @PT_FEAT_ARMV8_S2: Stage 2 descriptors (S2AP, MemAttr) instead of stage
+ *	1 ones (AP, AttrIndx), and a top table of up to 16 concatenated
+ *	tables where that saves a level.
+ * @PT_FEAT_ARMV8_DBM: Hardware dirty state (stage 1, FEAT_HAFDBS): writable
+ *	leaves carry DBM and start out read-only ("writable clean"); the
+ *	walker clears AP[2] on the first write. The walker must have
+ *	hardware dirty updates enabled (SMMUv3 CD.HD) whenever the table is
+ *	in use, or writes fault.
+ * @PT_FEAT_ARMV8_S2FWB: Stage 2 with FEAT_S2FWB: cacheable leaves use the
+ *	"force write-back" MemAttr encoding.
+ */
+enum pt_armv8_features {
+	PT_FEAT_ARMV8_TTBR1 = PT_FEAT_FMT_START,
+	PT_FEAT_ARMV8_LPA,
+	PT_FEAT_ARMV8_S2,
+	PT_FEAT_ARMV8_DBM,
+	PT_FEAT_ARMV8_S2FWB,
 };
 
 #endif

@@ -120,7 +120,10 @@ struct pt_iommu_cfg {
  * PT_FEAT_DYNAMIC_TOP without change_top/get_top_lock, PT_FEAT_SIGN_EXTEND
  * with FULL_VA or DYNAMIC_TOP, PT_FEAT_DMA_INCOHERENT without iommu_device;
  * -EOPNOTSUPP for features the format lacks or a missing one it requires;
- * -ENOMEM.
+ * -EOVERFLOW if the input address space starts above ULONG_MAX (an ARM
+ * TTBR1 table on a 32 bit kernel); -ENOMEM. The aperture is the input
+ * address space: [0, 2^VA) or, for a table with a fixed prefix such as
+ * TTBR1, the top 2^VA bytes of the 64 bit space.
  *
  * void pt_iommu_<fmt>_hw_info(table, info) fills the values the hardware
  * is programmed with. Context: any; with PT_FEAT_DYNAMIC_TOP stable only
@@ -283,5 +286,52 @@ struct pt_iommu_vtdss_hw_info {
 };
 
 IOMMU_FORMAT(vtdss, vtdss_pt);
+
+ * struct pt_iommu_armv8_cfg - ARM VMSAv8-64 table configuration
+ * @common: Generic configuration. hw_max_vasz_lg2 is the input address
+ *	size of the table (25 to 48 bits, T0SZ/T1SZ = 64 - it) and decides
+ *	the number of levels; hw_max_oasz_lg2 is the output address size
+ *	the hardware supports, limited to 48 bits (52 with
+ *	PT_FEAT_ARMV8_LPA).
+ * @granule_lg2sz: Translation granule: 12 (4KiB), 14 (16KiB) or 16 (64KiB).
+ */
+struct pt_iommu_armv8_cfg {
+	struct pt_iommu_cfg common;
+	unsigned int granule_lg2sz;
+};
+
+/**
+ * struct pt_iommu_armv8_hw_info - values for the SMMUv3 CD or STE
+ * @ttb: Physical address of the top table (CD.TTB0/TTB1, STE.S2TTB).
+ * @tsz: T0SZ/T1SZ (S2T0SZ): 64 minus the input address bits.
+ * @tg: The granule in the TG0 (S2TG) encoding: 0 4KiB, 1 64KiB, 2 16KiB.
+ *	A TTBR1 table goes in TTB1, whose TG1 field encodes it differently.
+ * @ps: IPS (S2PS) encoding of the output address size the table uses:
+ *	0 32 bits, 1 36, 2 40, 3 42, 4 44, 5 48, 6 52 (the smallest that
+ *	covers it).
+ * @sh: Shareability of the table walks: 3 inner shareable, or 2 outer
+ *	shareable with PT_FEAT_DMA_INCOHERENT.
+ * @irgn: Inner cacheability of the table walks: 1 write-back
+ *	write-allocate, or 0 non-cacheable with PT_FEAT_DMA_INCOHERENT.
+ * @orgn: Outer cacheability of the table walks, encoded as @irgn.
+ * @mair: Stage 1: the MAIR the leaves' AttrIndx refer to (index 0 Normal
+ *	non-cacheable, 1 Normal write-back read/write-allocate, 2 Device
+ *	nGnRE, 3 Normal inner non-cacheable outer write-back). 0 for stage 2.
+ * @sl0: Stage 2: the S2SL0 (VTCR.SL0) encoding of the level the walk
+ *	starts at. 0 for stage 1.
+ */
+struct pt_iommu_armv8_hw_info {
+	u64 ttb;
+	u8 tsz;
+	u8 tg;
+	u8 ps;
+	u8 sh;
+	u8 irgn;
+	u8 orgn;
+	u64 mair;
+	u8 sl0;
+};
+
+IOMMU_FORMAT(armv8, armpt);
 
 #endif

@@ -136,7 +136,9 @@ struct pt_vtdss {
 enum pt_vtdss_features {
 	PT_FEAT_VTDSS_FORCE_COHERENCE = PT_FEAT_FMT_START,
 	PT_FEAT_VTDSS_FORCE_WRITEABLE,
+};
 
+/**
  * struct pt_armv8 - ARM VMSAv8-64 (LPAE) page table
  * @common: generic state
  * @granule_lg2sz: log2 of the translation granule, 12 (4KiB), 14 (16KiB)

@@ -287,6 +287,7 @@ struct pt_iommu_vtdss_hw_info {
 
 IOMMU_FORMAT(vtdss, vtdss_pt);
 
+/**
  * struct pt_iommu_armv8_cfg - ARM VMSAv8-64 table configuration
  * @common: Generic configuration. hw_max_vasz_lg2 is the input address
  *	size of the table (25 to 48 bits, T0SZ/T1SZ = 64 - it) and decides

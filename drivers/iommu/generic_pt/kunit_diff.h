@@ -59,7 +59,10 @@
  *  - optionally kdiff_legacy_gen_params, a KUnit parameter generator over
  *    the configurations to compare (kdiff_legacy_init() finds the current
  *    one in test->param_value), and KDIFF_GENPT_ONLY_SIZES(common), page
- *    sizes genpt has that 6.12 splits into smaller pages (0 by default);
+ *    sizes genpt has that 6.12 splits into smaller pages (0 by default),
+ *    KDIFF_CHECK_HW_INFO(test, pair), comparing what both say the
+ *    hardware is to be programmed with, and KDIFF_LEGACY_SPLITS_BLOCKS
+ *    (1) when the 6.12 unmap of part of a block splits it;
  *
  * and defines KDIFF_NAME, the suite's name.
  *
@@ -547,8 +550,26 @@ static void kdiff_test_empty(struct kunit *test)
 			kdiff_pgsizes(priv) &
 				~KDIFF_GENPT_ONLY_SIZES(kdiff_common(priv)),
 			priv->pair.legacy_domain->pgsize_bitmap);
+#ifdef KDIFF_CHECK_HW_INFO
+	KDIFF_CHECK_HW_INFO(test, &priv->pair);
+#endif
 	kdiff_check(priv);
 	KUNIT_EXPECT_EQ(test, priv->walk.leaf_items, 0);
+}
+
+/*
+ * How much to ask to unmap of a page of 2^@lg2 so that both sides remove
+ * all of it: the smallest page for a size both have, as neither splits a
+ * leaf; the whole page for a size 6.12 maps as several smaller ones, or
+ * when the 6.12 code splits a block to unmap part of it
+ * (KDIFF_LEGACY_SPLITS_BLOCKS), which genpt never does.
+ */
+static u64 kdiff_unmap_request(struct kdiff_priv *priv, unsigned int lg2)
+{
+	if (IS_ENABLED(KDIFF_LEGACY_SPLITS_BLOCKS) ||
+	    KDIFF_GENPT_ONLY_SIZES(kdiff_common(priv)) & BIT_ULL(lg2))
+		return log2_to_int(lg2);
+	return priv->sz0;
 }
 
 /*
@@ -575,7 +596,8 @@ static void kdiff_test_every_size(struct kunit *test)
 			kdiff_map(priv, iova, oa, size, kdiff_prot(n++));
 			kdiff_check(priv);
 			KUNIT_EXPECT_EQ(test,
-					kdiff_unmap_both(priv, iova, priv->sz0),
+					kdiff_unmap_both(priv, iova,
+							 kdiff_unmap_request(priv, lg2)),
 					size);
 			priv->num_extents--;
 			kdiff_check(priv);

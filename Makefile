@@ -8,6 +8,8 @@
 #   make check                      static checks only
 #   make kunit ARCH=<cfg> [SUITE=<glob>]   one configuration:
 #                                   x86_64 | i386 | i386-pae | arm64
+#   make bench-formats [ARCH=x86_64|um]    map/unmap timings, genpt against
+#                                   the 6.12 io-pgtable (not a test)
 #   make tree                       assemble build/src only
 #   make save-patch NAME=<slug> [SUBJECT=.. [BODY=..] | MSG=<file>]
 #   make refresh-patches            patches/ from build/src's git history
@@ -17,7 +19,7 @@
 
 .DEFAULT_GOAL := run
 .NOTPARALLEL:
-.PHONY: run test check kunit tree save-patch refresh-patches clean distclean help
+.PHONY: run test check kunit bench-formats tree save-patch refresh-patches clean distclean help
 
 T := tools/testing/genpt
 
@@ -43,6 +45,11 @@ kunit:
 	@$(RUN) $(T)/assemble.sh
 	@$(RUN) $(T)/kunit.sh "$$ARCH" "$${SUITE:-}"
 
+bench-formats:
+	@$(RUN) $(T)/deps.sh
+	@$(RUN) $(T)/assemble.sh
+	@$(RUN) $(T)/bench.sh "$${ARCH:-x86_64}"
+
 tree:
 	@$(RUN) $(T)/deps.sh
 	@$(RUN) $(T)/assemble.sh
@@ -65,4 +72,4 @@ distclean:
 	rm -rf build
 
 help:
-	@sed -n '3,16p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,18p' Makefile | sed 's/^# \{0,1\}//'

@@ -25,9 +25,10 @@
  * Differences common to every pair, checked as such rather than hidden:
  *
  *  - table freeing: genpt frees the tables an unmap covers, 6.12 never
- *    frees a table on unmap. A table present on one side only is accepted
- *    if it holds no leaf (checked recursively), and the tables only the
- *    6.12 side keeps are counted.
+ *    frees a table on unmap. A table 6.12 has and genpt not is accepted if
+ *    it holds no leaf (checked recursively); genpt must never have a table
+ *    6.12 does not (both allocate the tables their leaves need, and both
+ *    free the empty ones a larger leaf replaces).
  *  - no splitting / no overwriting: the sequences never unmap a range that
  *    starts inside a leaf, and never map over a live mapping. 6.12 removes
  *    the whole leaf in the first case and silently replaces the old
@@ -412,6 +413,8 @@ static void kdiff_check_steps(struct kdiff_priv *priv, bool full)
 		mapped += priv->extents[i].len;
 	KUNIT_EXPECT_EQ_MSG(priv->test, priv->walk.leaf_bytes, mapped,
 			    "the leaves do not cover what was mapped");
+	KUNIT_EXPECT_EQ_MSG(priv->test, priv->walk.genpt_only_tables, 0,
+			    "genpt has tables 6.12 does not");
 	priv->walk.mismatches = 0;
 	for (i = 0; i != priv->num_extents; i++)
 		kdiff_check_extent(priv, &priv->extents[i], full);
@@ -492,6 +495,9 @@ static void kdiff_unmap_all(struct kdiff_priv *priv)
 	kdiff_check(priv);
 	/* Nothing is left on either side, 6.12 just keeps its tables */
 	KUNIT_EXPECT_EQ(priv->test, priv->walk.leaf_items, 0);
+	kunit_info(priv->test,
+		   "all unmapped: %u tables in both, %u more kept by 6.12\n",
+		   priv->walk.tables, priv->walk.legacy_only_tables);
 }
 
 static int kdiff_prot(unsigned int n)

@@ -46,7 +46,8 @@ static struct iommu_domain *kdiff_legacy_init(struct kunit *test,
 #define kdiff_legacy_free kdiff_amd_free
 
 /* The top is root, at level mode - 1; it grows under the domain lock */
-static u64 *kdiff_legacy_top(struct kdiff_amd *amd, unsigned int *level)
+static inline u64 *kdiff_legacy_top(struct kdiff_amd *amd,
+				    unsigned int *level)
 {
 	*level = amd->pdom.iop.mode - 1;
 	return amd->pdom.iop.root;
@@ -56,9 +57,9 @@ static u64 *kdiff_legacy_top(struct kdiff_amd *amd, unsigned int *level)
  * As fetch_pte() and free_pt_lvl() read an entry: PR, then NextLevel 0 or
  * 7 is a leaf, any other is a table of that level.
  */
-static enum pt_entry_type kdiff_legacy_load(struct kdiff_amd *amd,
-					    u64 entry, unsigned int level,
-					    u64 **lower)
+static inline enum pt_entry_type kdiff_legacy_load(struct kdiff_amd *amd,
+						   u64 entry, unsigned int level,
+						   u64 **lower)
 {
 	if (!IOMMU_PTE_PRESENT(entry))
 		return PT_ENTRY_EMPTY;
@@ -70,7 +71,7 @@ static enum pt_entry_type kdiff_legacy_load(struct kdiff_amd *amd,
 }
 
 /* No intended difference in the leaves */
-static u64 kdiff_legacy_leaf(struct kdiff_amd *amd, u64 entry)
+static inline u64 kdiff_legacy_leaf(struct kdiff_amd *amd, u64 entry)
 {
 	return entry;
 }

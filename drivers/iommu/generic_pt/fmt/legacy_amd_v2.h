@@ -48,16 +48,17 @@ static struct iommu_domain *kdiff_legacy_init(struct kunit *test,
 
 #define kdiff_legacy_free kdiff_amd_free
 
-static u64 *kdiff_legacy_top(struct kdiff_amd *amd, unsigned int *level)
+static inline u64 *kdiff_legacy_top(struct kdiff_amd *amd,
+				    unsigned int *level)
 {
 	*level = amd->pdom.iop.pgtbl.cfg.ias == 57 ? 4 : 3;
 	return amd->pdom.iop.pgd;
 }
 
 /* As fetch_pte() reads an entry: present, then PSE above level 0 a leaf */
-static enum pt_entry_type kdiff_legacy_load(struct kdiff_amd *amd,
-					    u64 entry, unsigned int level,
-					    u64 **lower)
+static inline enum pt_entry_type kdiff_legacy_load(struct kdiff_amd *amd,
+						   u64 entry, unsigned int level,
+						   u64 **lower)
 {
 	if (!IOMMU_PTE_PRESENT(entry))
 		return PT_ENTRY_EMPTY;
@@ -74,7 +75,7 @@ static enum pt_entry_type kdiff_legacy_load(struct kdiff_amd *amd,
  * clean. The cost is that the IOMMU sets D itself on the first write
  * through a writable leaf. Every other bit is identical.
  */
-static u64 kdiff_legacy_leaf(struct kdiff_amd *amd, u64 entry)
+static inline u64 kdiff_legacy_leaf(struct kdiff_amd *amd, u64 entry)
 {
 	return entry | KDIFF_V2_DIRTY;
 }

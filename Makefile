@@ -8,8 +8,10 @@
 #   make check                      static checks only
 #   make kunit ARCH=<cfg> [SUITE=<glob>]   one configuration:
 #                                   x86_64 | i386 | i386-pae | arm64
-#   make bench-formats [ARCH=x86_64|um]    map/unmap timings, genpt against
-#                                   the 6.12 io-pgtable (not a test)
+#   make bench-formats [ARCH=um|x86_64]    map/unmap timings, genpt against
+#                                   the 6.12 io-pgtable (not a test); by
+#                                   default both: armv8 under UML, amdv1
+#                                   and x86_64 under QEMU
 #   make tree                       assemble build/src only
 #   make save-patch NAME=<slug> [SUBJECT=.. [BODY=..] | MSG=<file>]
 #   make refresh-patches            patches/ from build/src's git history
@@ -48,7 +50,7 @@ kunit:
 bench-formats:
 	@$(RUN) $(T)/deps.sh
 	@$(RUN) $(T)/assemble.sh
-	@$(RUN) $(T)/bench.sh "$${ARCH:-x86_64}"
+	@for a in $${ARCH:-um x86_64}; do $(RUN) $(T)/bench.sh "$$a" || exit 1; done
 
 tree:
 	@$(RUN) $(T)/deps.sh

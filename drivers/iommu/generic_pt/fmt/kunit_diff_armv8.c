@@ -6,9 +6,9 @@
 #define PT_FMT armv8
 #define GENERIC_PT_CORE_ONLY 1
 
+#define KDIFF_NAME "armv8_diff_io_pgtable_arm"
+
 #include "iommu_template.h"
 #include "legacy_arm.h"
-
-#define KDIFF_NAME "armv8_diff_io_pgtable_arm"
 
 #include "../kunit_diff.h"

@@ -65,7 +65,7 @@ static const struct kdiff_arm_cfg kdiff_arm_cfgs[] = {
 	{ ARM_64_LPAE_S2, 16, 48, 48 },
 };
 
-static void kdiff_arm_cfg_desc(const struct kdiff_arm_cfg *cfg, char *desc)
+static inline void kdiff_arm_cfg_desc(const struct kdiff_arm_cfg *cfg, char *desc)
 {
 	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s %uK ias %u oas %u%s",
 		 cfg->fmt == ARM_64_LPAE_S2 ? "S2" : "S1",
@@ -73,8 +73,11 @@ static void kdiff_arm_cfg_desc(const struct kdiff_arm_cfg *cfg, char *desc)
 		 cfg->hd ? " HD" : "");
 }
 
+/* The differential suite (KDIFF_NAME) runs every configuration */
+#ifdef KDIFF_NAME
 KUNIT_ARRAY_PARAM(kdiff_arm_cfgs, kdiff_arm_cfgs, kdiff_arm_cfg_desc);
 #define kdiff_legacy_gen_params kdiff_arm_cfgs_gen_params
+#endif
 
 struct kdiff_arm {
 	struct io_pgtable_cfg cfg;
@@ -152,10 +155,17 @@ static struct iommu_domain *kdiff_legacy_init(struct kunit *test,
 					      struct kdiff_arm *arm,
 					      struct pt_iommu_armv8_cfg *cfg)
 {
-	const struct kdiff_arm_cfg *param = test->param_value;
-	bool s2 = param->fmt == ARM_64_LPAE_S2;
-	unsigned long granule = 1UL << param->granule_lg2sz;
+	const struct kdiff_arm_cfg *param = &kdiff_arm_cfgs[0];
+	unsigned long granule;
 	struct device *dev;
+	bool s2;
+
+	/* The benchmark uses the first configuration */
+#ifdef KDIFF_NAME
+	param = test->param_value;
+#endif
+	s2 = param->fmt == ARM_64_LPAE_S2;
+	granule = 1UL << param->granule_lg2sz;
 
 	dev = kunit_device_register(test, "genpt-diff-arm");
 	if (IS_ERR(dev))
@@ -214,7 +224,7 @@ static void kdiff_legacy_free(struct kdiff_arm *arm)
  * The top table from the TTBR/VTTBR 6.12 computed, and its level from
  * T0SZ (stage 1) or VTCR.SL0 (stage 2), in genpt's numbering.
  */
-static u64 *kdiff_legacy_top(struct kdiff_arm *arm, unsigned int *level)
+static inline u64 *kdiff_legacy_top(struct kdiff_arm *arm, unsigned int *level)
 {
 	unsigned int g = arm->granule_lg2sz;
 
@@ -236,8 +246,9 @@ static u64 *kdiff_legacy_top(struct kdiff_arm *arm, unsigned int *level)
  * level, a block elsewhere, or a table; with the 64KiB granule the address
  * bits 51:48 are in bits 15:12.
  */
-static enum pt_entry_type kdiff_legacy_load(struct kdiff_arm *arm, u64 entry,
-					    unsigned int level, u64 **lower)
+static inline enum pt_entry_type
+kdiff_legacy_load(struct kdiff_arm *arm, u64 entry, unsigned int level,
+		  u64 **lower)
 {
 	u64 pa = entry & ARMV8PT_FMT_OA;
 
@@ -254,7 +265,7 @@ static enum pt_entry_type kdiff_legacy_load(struct kdiff_arm *arm, u64 entry,
 }
 
 /* The leaf 6.12 writes where genpt wrote @entry, see the top of the file */
-static u64 kdiff_legacy_leaf(struct kdiff_arm *arm, u64 entry)
+static inline u64 kdiff_legacy_leaf(struct kdiff_arm *arm, u64 entry)
 {
 	entry &= ~ARMV8PT_FMT_CONT;
 	if (arm->cfg.quirks & IO_PGTABLE_QUIRK_ARM_HD &&
@@ -264,7 +275,7 @@ static u64 kdiff_legacy_leaf(struct kdiff_arm *arm, u64 entry)
 }
 
 /* Contiguous runs: every size genpt has besides the items of a level */
-static unsigned long kdiff_arm_contig_sizes(struct pt_common *common)
+static inline unsigned long kdiff_arm_contig_sizes(struct pt_common *common)
 {
 	struct pt_range range = pt_make_range(common, 0, 0);
 	struct pt_state pts = { .range = &range };
@@ -282,8 +293,9 @@ static unsigned long kdiff_arm_contig_sizes(struct pt_common *common)
  * What genpt's hw_info says the SMMU is to be programmed with is what
  * 6.12 computed for the CD (TCR, MAIR) or the STE (VTCR).
  */
-static void kdiff_arm_check_hw_info(struct kunit *test, struct kdiff_arm *arm,
-				    struct pt_iommu_armv8 *table)
+static inline void kdiff_arm_check_hw_info(struct kunit *test,
+					   struct kdiff_arm *arm,
+					   struct pt_iommu_armv8 *table)
 {
 	struct pt_iommu_armv8_hw_info info;
 

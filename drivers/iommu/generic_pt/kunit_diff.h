@@ -91,7 +91,16 @@
 #define KDIFF_RANDOM_OA_LG2 44
 
 #ifndef KDIFF_GENPT_ONLY_SIZES
-#define KDIFF_GENPT_ONLY_SIZES(common) 0UL
+static inline unsigned long kdiff_no_genpt_only_sizes(struct pt_common *common)
+{
+	return 0;
+}
+
+#define KDIFF_GENPT_ONLY_SIZES(common) kdiff_no_genpt_only_sizes(common)
+#endif
+
+#ifndef KDIFF_LEGACY_SPLITS_BLOCKS
+#define KDIFF_LEGACY_SPLITS_BLOCKS 0
 #endif
 
 /* A configuration per run of every case, when the pair has several */
@@ -572,7 +581,7 @@ static void kdiff_test_empty(struct kunit *test)
  */
 static u64 kdiff_unmap_request(struct kdiff_priv *priv, unsigned int lg2)
 {
-	if (IS_ENABLED(KDIFF_LEGACY_SPLITS_BLOCKS) ||
+	if (KDIFF_LEGACY_SPLITS_BLOCKS ||
 	    KDIFF_GENPT_ONLY_SIZES(kdiff_common(priv)) & BIT_ULL(lg2))
 		return log2_to_int(lg2);
 	return priv->sz0;

@@ -556,6 +556,65 @@ static int pt_map_new_table(struct pt_state *pts,
 	return 0;
 }
 
+/*
+ * How many items from pts->index the best page stays one item of this level:
+ * to the end of the table or range, or, if a larger size of @leaf_sizes can
+ * ever fit (the IOVA and @oa agree modulo the smallest larger size), to the
+ * next IOVA boundary of that size, where the best page is chosen again.
+ */
+static __always_inline unsigned int pt_single_item_run(struct pt_state *pts,
+						       u64 leaf_sizes,
+						       unsigned int isz_lg2,
+						       pt_oaddr_t oa)
+{
+	u64 larger = leaf_sizes & ~log2_to_max_int(isz_lg2 + 1);
+	unsigned int num = pts->end_index - pts->index;
+	pt_vaddr_t va = pts->range->va;
+	pt_vaddr_t len_m1 = pts->range->last_va - va;
+	unsigned int next_lg2;
+
+	/* The last item of the table may extend past the end of the range */
+	if (log2_div(len_m1, isz_lg2) < num &&
+	    log2_mod(len_m1, isz_lg2) != log2_to_max_int(isz_lg2))
+		num = log2_div(len_m1, isz_lg2);
+	if (!larger)
+		return num;
+	next_lg2 = log2_ffs(larger);
+	if (log2_mod(va ^ oa, next_lg2))
+		return num;
+	return min_t(u64, num,
+		     log2_div(log2_to_int(next_lg2) - log2_mod(va, next_lg2),
+			      isz_lg2));
+}
+
+/*
+ * Write one-item leaves into the empty items [pts->index, +@num): the
+ * steady state of a long map at one page size, without the general leaf
+ * path's checks per leaf. Stops early at an item that is not empty, which
+ * pt_map_leaf() then handles. Returns the number of leaves written.
+ */
+static __always_inline unsigned int pt_map_items(struct pt_state *pts,
+						 struct pt_iommu_map_args *map,
+						 unsigned int isz_lg2,
+						 unsigned int num)
+{
+	unsigned int start_index = pts->index;
+	unsigned int done;
+
+	for (done = 0; done != num; done++, pts->index++) {
+		if (pt_load_entry_raw(pts) != PT_ENTRY_EMPTY)
+			break;
+		pt_install_leaf_entry(pts, map->oa, isz_lg2, &map->attrs);
+		map->oa += log2_to_int(isz_lg2);
+	}
+	pts->index = start_index;
+	if (done) {
+		pt_flush_items(pts, start_index, start_index + done);
+		pt_advance(pts, done);
+	}
+	return done;
+}
+
 static __always_inline int __map_range(struct pt_range *range, void *arg,
 				       unsigned int level,
 				       struct pt_table_p *table,
@@ -564,12 +623,18 @@ static __always_inline int __map_range(struct pt_range *range, void *arg,
 	struct pt_state pts = pt_init(range, level, table);
 	struct pt_iommu_map_args *map = arg;
 	u64 leaf_sizes = pt_possible_sizes(&pts) & map->pgsize_bitmap;
+	unsigned int isz_lg2 = pt_table_item_lg2sz(&pts);
 	unsigned int pgsz_lg2;
 	int ret;
 
 	while (pts.index < pts.end_index) {
 		pgsz_lg2 = pt_compute_best_pgsize(leaf_sizes, range->va,
 						  range->last_va, map->oa);
+		if (pgsz_lg2 == isz_lg2 &&
+		    pt_map_items(&pts, map, isz_lg2,
+				 pt_single_item_run(&pts, leaf_sizes, isz_lg2,
+						    map->oa)))
+			continue;
 		if (pgsz_lg2) {
 			ret = pt_map_leaf(&pts, map, pgsz_lg2);
 			if (ret)
@@ -848,6 +913,30 @@ struct pt_unmap_args {
 	pt_vaddr_t unmapped;
 };
 
+/*
+ * Clear the run of one-item leaves that starts with the one at pts->index,
+ * up to the first item that is something else or the end of the range in
+ * this table: the steady state of unmapping a long range of one page size.
+ */
+static __always_inline void pt_unmap_items(struct pt_state *pts,
+					   struct pt_unmap_args *unmap)
+{
+	unsigned int start_index = pts->index;
+	unsigned int num;
+
+	do {
+		pt_clear_entries(pts, 0);
+		pts->index++;
+	} while (pts->index < pts->end_index &&
+		 pt_load_entry_raw(pts) == PT_ENTRY_OA &&
+		 !pt_entry_num_contig_lg2(pts));
+	num = pts->index - start_index;
+	pts->index = start_index;
+	pt_flush_items(pts, start_index, start_index + num);
+	unmap->unmapped += log2_mul(num, pt_table_item_lg2sz(pts));
+	pt_advance(pts, num);
+}
+
 static __always_inline int __unmap_range(struct pt_range *range, void *arg,
 					 unsigned int level,
 					 struct pt_table_p *table,
@@ -887,6 +976,10 @@ static __always_inline int __unmap_range(struct pt_range *range, void *arg,
 			if (pt_entry_start_va(&pts) != range->va)
 				return PT_UNMAP_STOP;
 			num_contig_lg2 = pt_entry_num_contig_lg2(&pts);
+			if (!num_contig_lg2) {
+				pt_unmap_items(&pts, unmap);
+				continue;
+			}
 			pt_clear_entries(&pts, num_contig_lg2);
 			pt_flush_items(&pts, pts.index,
 				       pts.index + log2_to_int(num_contig_lg2));

@@ -19,8 +19,9 @@
  *     15:12 address bits 51:48 (64KiB granule with FEAT_LPA)
  *     1:0   0b11
  *
- *   Block (levels 1 and 2 with 4KiB, level 1 with 16KiB and 64KiB) and page
- *   (level 0) descriptors:
+ *   Block (levels 1 and 2 with 4KiB, level 1 with 16KiB and 64KiB, and the
+ *   4TiB level 2 block of 64KiB with FEAT_LPA) and page (level 0)
+ *   descriptors:
  *     58:55 software use
  *     54    S1 UXN/XN, S2 XN[1]
  *     53    S1 PXN,    S2 XN[0]
@@ -39,11 +40,11 @@
  *     1:0   0b11 page (level 0), 0b01 block
  *
  * Contiguous runs (DDI 0487, "The Contiguous bit"): 16 items with 4KiB;
- * with 16KiB 128 at level 0 and 32 at level 1; 32 with 64KiB.
+ * with 16KiB 128 at level 0 and 32 at level 1; 32 with 64KiB at levels 0
+ * and 1. The 4TiB blocks are never written as runs.
  *
- * Not used: blocks that need FEAT_LPA2 (4KiB level 3, 16KiB level 2) or
- * FEAT_LPA (64KiB level 2, 4TiB), 52 bit input addresses (FEAT_LVA), and
- * the hierarchical table attributes.
+ * Not used: blocks that need FEAT_LPA2 (4KiB level 3, 16KiB level 2), 52
+ * bit input addresses (FEAT_LVA), and the hierarchical table attributes.
  */
 #ifndef __GENERIC_PT_FMT_ARMV8_H
 #define __GENERIC_PT_FMT_ARMV8_H
@@ -191,11 +192,20 @@ static inline unsigned int armv8pt_num_items_lg2(const struct pt_state *pts)
 
 static inline bool armv8pt_can_have_leaf(const struct pt_state *pts)
 {
+	const struct pt_common *common = pts->range->common;
+
 	if (pts->level == 0)
 		return true;
-	if (armv8pt_granule_lg2sz(pts->range->common) == ARMV8PT_GRANULE_4K)
+	switch (armv8pt_granule_lg2sz(common)) {
+	case ARMV8PT_GRANULE_4K:
 		return pts->level <= 2;
-	return pts->level == 1;
+	case ARMV8PT_GRANULE_64K:
+		/* The 4TiB block at ARM level 1 is a FEAT_LPA descriptor */
+		return pts->level == 1 ||
+		       (pts->level == 2 && pt_feature(common, PT_FEAT_ARMV8_LPA));
+	default:
+		return pts->level == 1;
+	}
 }
 
 #define pt_can_have_leaf armv8pt_can_have_leaf
@@ -223,6 +233,10 @@ static inline u64 armv8pt_possible_sizes(const struct pt_state *pts)
 	if (!armv8pt_can_have_leaf(pts))
 		return 0;
 	sizes = BIT_ULL(isz_lg2);
+	/* No runs of 4TiB blocks: only the levels above have a run length */
+	if (pts->level == 2 &&
+	    armv8pt_granule_lg2sz(pts->range->common) == ARMV8PT_GRANULE_64K)
+		return sizes;
 	/* A partial top may be smaller than a run */
 	if (armv8pt_num_items_lg2(pts) >= contig_lg2)
 		sizes |= BIT_ULL(isz_lg2 + contig_lg2);

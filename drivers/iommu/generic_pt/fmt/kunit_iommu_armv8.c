@@ -238,9 +238,12 @@ static const struct armv8_shape_case armv8_shapes[] = {
 	  SZ_16K | SZ_2M },
 	{ ARMV8_CFG(BIT(PT_FEAT_ARMV8_S2), 14, 48, 44), 2, 12, 16, 2, 4, 2,
 	  ARMV8_16K_SIZES },
-	/* 64KiB: 52 bit OA, a 1 level table, stage 2 from ARM level 1 */
+	/*
+	 * 64KiB: 52 bit OA with 4TiB blocks, a 1 level table, stage 2 from
+	 * ARM level 1
+	 */
 	{ ARMV8_CFG(BIT(PT_FEAT_ARMV8_LPA), 16, 48, 52), 2, 6, 16, 1, 6, 0,
-	  ARMV8_64K_SIZES },
+	  ARMV8_64K_SIZES | BIT_ULL(42) },
 	{ ARMV8_CFG(0, 16, 28, 52), 0, 12, 36, 1, 5, 0, SZ_64K | SZ_2M },
 	{ ARMV8_CFG(BIT(PT_FEAT_ARMV8_S2), 16, 44, 48), 1, 15, 20, 1, 5, 1,
 	  ARMV8_64K_SIZES },

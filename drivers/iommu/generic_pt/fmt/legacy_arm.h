@@ -21,10 +21,9 @@
  * Intended difference in unmap: 6.12 splits a block to unmap part of it
  * (arm_lpae_split_blk_unmap()), genpt removes nothing less than a whole
  * leaf; the suite unmaps whole pages (KDIFF_LEGACY_SPLITS_BLOCKS).
- * Not compared: TTBR1 tables (the suite's IOVAs start at 0), the 64KiB
- * granule's 4TiB block (genpt does not build it: the 6.12 table is given
- * the same page sizes as genpt's), and stage 2 input sizes where 6.12
- * walks one level more than it needs (the armv8 format documents them).
+ * Not compared: TTBR1 tables (the suite's IOVAs start at 0), and stage 2
+ * input sizes where 6.12 walks one level more than it needs (the armv8
+ * format documents them).
  */
 #ifndef __GENERIC_PT_FMT_LEGACY_ARM_H
 #define __GENERIC_PT_FMT_LEGACY_ARM_H
@@ -171,10 +170,11 @@ static struct iommu_domain *kdiff_legacy_init(struct kunit *test,
 	if (IS_ERR(dev))
 		return NULL;
 
-	/* The granule's page and level 1 block; see the 4TiB note above */
+	/* All the granule allows; 6.12 adds 4TiB blocks above 48 bit OAs */
 	arm->cfg = (struct io_pgtable_cfg){
 		.pgsize_bitmap = granule |
-				 (1UL << (2 * param->granule_lg2sz - 3)),
+				 (1UL << (2 * param->granule_lg2sz - 3)) |
+				 (param->oas > 48 ? 1UL << 42 : 0),
 		.ias = param->ias,
 		.oas = param->oas,
 		.coherent_walk = true,

@@ -262,7 +262,7 @@ check_case() {
 	# The guest's result lines, the last one of each name.
 	guest() {
 		grep -a -o "GENPT_E2E: $1 \(PASS\|FAIL\|SKIP\).*" "$log" |
-			tail -n 1 | cut -d' ' -f2- | tr -d '\r' || true
+			tail -n 1 | cut -d' ' -f3- | tr -d '\r' || true
 	}
 
 	if grep -aq GENPT_E2E_DONE "$log" && [ "$rc" = 0 ]; then
@@ -284,7 +284,7 @@ check_case() {
 
 	# The IOMMU is the one the case asks for.
 	line=$(guest iommu)
-	cap=$(sed -n 's/.*cap=\(0x[0-9a-f]*\).*/\1/p' <<<"$line")
+	cap=$(sed -n 's/.* cap=\(0x[0-9a-f]*\).*/\1/p' <<<"$line")
 	ecap=$(sed -n 's/.*ecap=\(0x[0-9a-f]*\).*/\1/p' <<<"$line")
 	rtaddr=$(sed -n 's/.*rtaddr=\(0x[0-9a-f]*\).*/\1/p' <<<"$line")
 	if [ -n "$cap" ] && [ -n "$ecap" ] && [ -n "$rtaddr" ]; then

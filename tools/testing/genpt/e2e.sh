@@ -288,7 +288,7 @@ check_case() {
 	ecap=$(sed -n 's/.*ecap=\(0x[0-9a-f]*\).*/\1/p' <<<"$line")
 	rtaddr=$(sed -n 's/.*rtaddr=\(0x[0-9a-f]*\).*/\1/p' <<<"$line")
 	if [ -n "$cap" ] && [ -n "$ecap" ] && [ -n "$rtaddr" ]; then
-		v="mgaw=$(( ((cap >> 16) & 0x3f) + 1 )) cm=$(( (cap >> 7) & 1 )) sm=$(( (rtaddr >> 11) & 1 ))"
+		v="mgaw=$(( ((cap >> 16) & 0x3f) + 1 )) cm=$(( (cap >> 7) & 1 )) sm=$(( (rtaddr >> 10) & 1 ))"
 		if [ "$v" = "mgaw=$aw cm=$cm sm=$sm" ]; then
 			res "iommu-mode PASS $v"
 		else

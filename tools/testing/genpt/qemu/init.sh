@@ -42,7 +42,7 @@ for arg in $(cat /proc/cmdline); do
 done
 
 # The IOMMU as the kernel drives it: capability registers, root table
-# address (bit 11, SMT, set in scalable mode), domain type of each device.
+# address (bit 10, SMT: scalable mode tables), domain type of each device.
 check_iommu() {
 	local d=/sys/class/iommu/dmar0/intel-iommu regs rtaddr
 

@@ -112,7 +112,7 @@ MB=16
 
 [ -f "$GENPT_SRC/Makefile" ] || genpt_die "build/src is not assembled (run 'make tree')"
 for t in $QEMU gzip cpio sha256sum timeout; do
-	command -v $t >/dev/null || genpt_die "$t not found (run tools/testing/genpt/deps.sh)"
+	command -v "$t" >/dev/null || genpt_die "$t not found (run tools/testing/genpt/deps.sh)"
 done
 [ -x /bin/busybox ] || genpt_die "/bin/busybox missing (package busybox-static; run deps.sh)"
 [ -r $QBOOT ] || genpt_die "$QBOOT missing (package qemu-system-data)"

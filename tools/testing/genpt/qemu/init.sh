@@ -1,5 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=dash # busybox ash, which has "local" as dash does
 #
 # Guest init of the genpt end-to-end boot (e2e.sh), run by busybox sh as
 # /init of the initramfs. It checks DMA through the IOMMU with the devices
@@ -35,6 +36,7 @@ dmesg -n 4
 
 # Data set size in MiB: the --quick runs use less.
 mb=16
+# shellcheck disable=SC2013 # words, not lines
 for arg in $(cat /proc/cmdline); do
 	case $arg in
 	genpt.mb=*) mb=${arg#genpt.mb=} ;;
@@ -46,19 +48,19 @@ done
 check_iommu() {
 	local d=/sys/class/iommu/dmar0/intel-iommu regs rtaddr
 
-	if [ ! -r $d/cap ]; then
+	if [ ! -r "$d/cap" ]; then
 		result iommu FAIL "no /sys/class/iommu/dmar0: DMA remapping is off"
 		return
 	fi
 	regs=/sys/kernel/debug/iommu/intel/iommu_regset
-	rtaddr=$(awk '$1 == "RTADDR" { print $3 }' $regs 2>/dev/null)
-	result iommu PASS "cap=0x$(cat $d/cap) ecap=0x$(cat $d/ecap) rtaddr=${rtaddr:-unknown}"
+	rtaddr=$(awk '$1 == "RTADDR" { print $3 }' "$regs" 2>/dev/null)
+	result iommu PASS "cap=0x$(cat "$d/cap") ecap=0x$(cat "$d/ecap") rtaddr=${rtaddr:-unknown}"
 }
 
 check_group() {
 	local name=$1 bdf=$2 t
 
-	t=$(cat /sys/bus/pci/devices/$bdf/iommu_group/type 2>/dev/null)
+	t=$(cat "/sys/bus/pci/devices/$bdf/iommu_group/type" 2>/dev/null)
 	case $t in
 	DMA | DMA-FQ) result "$name-group" PASS "type=$t" ;;
 	*) result "$name-group" FAIL "type=${t:-no group}" ;;
@@ -98,7 +100,7 @@ check_disk() {
 # genpt_edu.ko runs its tests in probe; its results and the expected DMAR
 # faults are in the kernel log.
 check_edu() {
-	local line iova bdf fault i
+	local iova bdf fault
 
 	if ! insmod /genpt_edu.ko; then
 		result edu-load FAIL "insmod genpt_edu.ko failed"
@@ -117,7 +119,7 @@ check_edu() {
 		iova=$(printf '0x%x' $((iova)))
 		bdf=${bdf#*:}
 		fault=""
-		for i in 1 2 3 4 5 6 7 8 9 10; do
+		for _ in $(seq 10); do
 			fault=$(dmesg | grep -E "DMAR: \[DMA Write (NO_PASID|PASID 0x[0-9a-f]+)\] Request device \[$bdf\] fault addr $iova " | head -n 1)
 			[ -n "$fault" ] && break
 			sleep 1

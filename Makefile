@@ -12,6 +12,9 @@
 #                                   the 6.12 io-pgtable (not a test); by
 #                                   default both: armv8 under UML, amdv1
 #                                   and x86_64 under QEMU
+#   make e2e [QUICK=1] [CASES="<case> ..."]   Intel VT-d end to end under
+#                                   QEMU: boot matrix with NVMe, virtio-blk
+#                                   and edu DMA (not part of make test)
 #   make tree                       assemble build/src only
 #   make save-patch NAME=<slug> [SUBJECT=.. [BODY=..] | MSG=<file>]
 #   make refresh-patches            patches/ from build/src's git history
@@ -21,7 +24,7 @@
 
 .DEFAULT_GOAL := run
 .NOTPARALLEL:
-.PHONY: run test check kunit bench-formats tree save-patch refresh-patches clean distclean help
+.PHONY: run test check kunit bench-formats e2e tree save-patch refresh-patches clean distclean help
 
 T := tools/testing/genpt
 
@@ -52,6 +55,11 @@ bench-formats:
 	@$(RUN) $(T)/assemble.sh
 	@for a in $${ARCH:-um x86_64}; do $(RUN) $(T)/bench.sh "$$a" || exit 1; done
 
+e2e:
+	@$(RUN) $(T)/deps.sh
+	@$(RUN) $(T)/assemble.sh
+	@$(RUN) $(T)/e2e.sh $(if $(filter 1,$(QUICK)),--quick) $${CASES:-}
+
 tree:
 	@$(RUN) $(T)/deps.sh
 	@$(RUN) $(T)/assemble.sh
@@ -74,4 +82,4 @@ distclean:
 	rm -rf build
 
 help:
-	@sed -n '3,18p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,21p' Makefile | sed 's/^# \{0,1\}//'

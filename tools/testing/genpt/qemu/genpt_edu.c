@@ -1,0 +1,392 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * genpt end-to-end test: DMA through the DMA API with QEMU's edu device.
+ *
+ * edu (PCI 1234:11e8, QEMU's docs/specs/edu.txt) copies up to 4 KiB between
+ * memory and a buffer of its own, at device address 0x40000, one transfer at
+ * a time, from a virtual timer. Bound to edu, this driver copies buffers of
+ * the DMA API (coherent, and streaming across page and 2 MiB boundaries)
+ * through that buffer and back and compares them, checks iommu_iova_to_phys()
+ * on the live mappings, and then makes edu write to an IOVA it has just
+ * unmapped: the IOMMU must block the write (the guest init looks for the
+ * DMAR fault in the kernel log).
+ *
+ * All of it runs in probe. Each test logs one line,
+ *   genpt_edu: result <name> PASS|FAIL <detail>
+ * and a write that must fault logs
+ *   genpt_edu: expect-fault write <device> 0x<iova>
+ * The QEMU device needs dma_mask=0xffffffffffffffff, or it silently clamps
+ * DMA addresses to 28 bits.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/dma-mapping.h>
+#include <linux/gfp.h>
+#include <linux/iommu.h>
+#include <linux/iopoll.h>
+#include <linux/module.h>
+#include <linux/pci.h>
+#include <linux/random.h>
+#include <linux/sizes.h>
+#include <linux/slab.h>
+
+/* BAR0 registers; below 0x80 only 32-bit accesses, above also 64-bit */
+#define EDU_REG_ID		0x00
+#define EDU_REG_DMA_SRC		0x80
+#define EDU_REG_DMA_DST		0x88
+#define EDU_REG_DMA_COUNT	0x90
+#define EDU_REG_DMA_CMD		0x98
+#define  EDU_DMA_CMD_RUN	BIT(0)	/* start; reads 1 until done */
+#define  EDU_DMA_CMD_TO_RAM	BIT(1)	/* 0: memory to edu, 1: edu to memory */
+
+/* edu's buffer: transfers outside it abort QEMU */
+#define EDU_BUF_ADDR		0x40000
+#define EDU_BUF_SIZE		SZ_4K
+
+/* A transfer takes 100 ms of QEMU's virtual clock; allow for a slow host. */
+#define EDU_DMA_TIMEOUT_US	(10 * USEC_PER_SEC)
+
+/*
+ * The streaming buffers: 4 MiB so that, where the page size allows, they get
+ * 2 MiB leaves, and a copy can cross a 2 MiB boundary.
+ */
+#define EDU_STREAM_ORDER	10
+#define EDU_STREAM_SIZE		(PAGE_SIZE << EDU_STREAM_ORDER)
+
+struct genpt_edu {
+	struct pci_dev *pdev;
+	void __iomem *regs;
+	unsigned int failed;
+};
+
+static void edu_result(struct genpt_edu *edu, const char *name, bool pass,
+		       const char *fmt, ...)
+{
+	struct va_format vaf;
+	va_list args;
+
+	va_start(args, fmt);
+	vaf.fmt = fmt;
+	vaf.va = &args;
+	pr_info("result %s %s %pV\n", name, pass ? "PASS" : "FAIL", &vaf);
+	va_end(args);
+	if (!pass)
+		edu->failed++;
+}
+
+/*
+ * QEMU 7.2 rejects (with hw_error(), which aborts QEMU) a transfer that ends
+ * at the end of edu's buffer: its range check is off by one. Transfers are
+ * at most half of the buffer, always at its start.
+ */
+#define EDU_XFER_MAX		(EDU_BUF_SIZE / 2)
+
+/* One transfer between memory at @iova and the start of edu's buffer. */
+static int edu_dma(struct genpt_edu *edu, dma_addr_t iova, size_t len,
+		   bool to_ram)
+{
+	u64 cmd = EDU_DMA_CMD_RUN;
+	u64 val;
+
+	if (WARN_ON(len > EDU_XFER_MAX))
+		return -EINVAL;
+	if (to_ram) {
+		cmd |= EDU_DMA_CMD_TO_RAM;
+		writeq(EDU_BUF_ADDR, edu->regs + EDU_REG_DMA_SRC);
+		writeq(iova, edu->regs + EDU_REG_DMA_DST);
+	} else {
+		writeq(iova, edu->regs + EDU_REG_DMA_SRC);
+		writeq(EDU_BUF_ADDR, edu->regs + EDU_REG_DMA_DST);
+	}
+	writeq(len, edu->regs + EDU_REG_DMA_COUNT);
+	writeq(cmd, edu->regs + EDU_REG_DMA_CMD);
+	return readq_poll_timeout(edu->regs + EDU_REG_DMA_CMD, val,
+				  !(val & EDU_DMA_CMD_RUN), 1000,
+				  EDU_DMA_TIMEOUT_US);
+}
+
+/* Memory to edu to memory, @len bytes from @src to @dst, in pieces. */
+static int edu_copy(struct genpt_edu *edu, dma_addr_t src, dma_addr_t dst,
+		    size_t len)
+{
+	size_t off, n;
+	int ret;
+
+	for (off = 0; off < len; off += n) {
+		n = min_t(size_t, len - off, EDU_XFER_MAX);
+		ret = edu_dma(edu, src + off, n, false);
+		if (ret)
+			return ret;
+		ret = edu_dma(edu, dst + off, n, true);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static const char *edu_domain_type(struct iommu_domain *domain)
+{
+	if (!domain)
+		return "none";
+	switch (domain->type) {
+	case IOMMU_DOMAIN_DMA:
+		return "DMA";
+	case IOMMU_DOMAIN_DMA_FQ:
+		return "DMA_FQ";
+	case IOMMU_DOMAIN_IDENTITY:
+		return "IDENTITY";
+	default:
+		return "other";
+	}
+}
+
+/* The device must be behind a translating domain: the DMA API gives IOVAs. */
+static void edu_test_domain(struct genpt_edu *edu, struct iommu_domain *domain)
+{
+	bool pass = domain && (domain->type & __IOMMU_DOMAIN_PAGING);
+
+	edu_result(edu, "edu-domain", pass, "type=%s pgsize=%#lx",
+		   edu_domain_type(domain), domain ? domain->pgsize_bitmap : 0);
+}
+
+/* Two coherent buffers: one page, memory to edu to memory. */
+static void edu_test_coherent(struct genpt_edu *edu)
+{
+	struct device *dev = &edu->pdev->dev;
+	dma_addr_t src_iova, dst_iova;
+	void *src, *dst;
+	int ret;
+
+	src = dma_alloc_coherent(dev, PAGE_SIZE, &src_iova, GFP_KERNEL);
+	dst = dma_alloc_coherent(dev, PAGE_SIZE, &dst_iova, GFP_KERNEL);
+	if (!src || !dst) {
+		edu_result(edu, "edu-coherent", false, "dma_alloc_coherent failed");
+		goto out;
+	}
+	get_random_bytes(src, PAGE_SIZE);
+	memset(dst, 0, PAGE_SIZE);
+
+	ret = edu_copy(edu, src_iova, dst_iova, PAGE_SIZE);
+	if (ret)
+		edu_result(edu, "edu-coherent", false, "DMA timed out (%d)", ret);
+	else
+		edu_result(edu, "edu-coherent", !memcmp(src, dst, PAGE_SIZE),
+			   "4KiB %pad -> edu -> %pad", &src_iova, &dst_iova);
+out:
+	if (dst)
+		dma_free_coherent(dev, PAGE_SIZE, dst, dst_iova);
+	if (src)
+		dma_free_coherent(dev, PAGE_SIZE, src, src_iova);
+}
+
+/*
+ * The offsets of the streaming copies: the first page, a copy across a page
+ * boundary, one across the 2 MiB boundary, the last page.
+ */
+static const size_t edu_stream_offsets[] = {
+	0,
+	SZ_4K + 100,
+	SZ_2M - SZ_2K,
+	EDU_STREAM_SIZE - SZ_4K,
+};
+
+static bool edu_check_iova_to_phys(struct iommu_domain *domain,
+				   dma_addr_t iova, struct page *page,
+				   size_t offset)
+{
+	return iommu_iova_to_phys(domain, iova + offset) ==
+	       page_to_phys(page) + offset;
+}
+
+/*
+ * Two 4 MiB buffers mapped with dma_map_single(): copies from one to the
+ * other at the same offsets through edu. Every copied range must match, and
+ * every other byte of the destination must still be zero. Also checks
+ * iommu_iova_to_phys() at each offset of both mappings.
+ */
+static void edu_test_streaming(struct genpt_edu *edu,
+			       struct iommu_domain *domain)
+{
+	struct device *dev = &edu->pdev->dev;
+	struct page *src_page, *dst_page;
+	dma_addr_t src_iova, dst_iova;
+	unsigned int i, bad_phys = 0;
+	size_t off, end, bad = 0;
+	u8 *src, *dst;
+	int ret = 0;
+
+	src_page = alloc_pages(GFP_KERNEL | __GFP_NOWARN, EDU_STREAM_ORDER);
+	dst_page = alloc_pages(GFP_KERNEL | __GFP_NOWARN | __GFP_ZERO,
+			       EDU_STREAM_ORDER);
+	if (!src_page || !dst_page) {
+		edu_result(edu, "edu-streaming", false,
+			   "cannot allocate 2 x %lu bytes", EDU_STREAM_SIZE);
+		goto out_free;
+	}
+	src = page_address(src_page);
+	dst = page_address(dst_page);
+	get_random_bytes(src, EDU_STREAM_SIZE);
+
+	src_iova = dma_map_single(dev, src, EDU_STREAM_SIZE, DMA_TO_DEVICE);
+	if (dma_mapping_error(dev, src_iova)) {
+		edu_result(edu, "edu-streaming", false, "dma_map_single failed");
+		goto out_free;
+	}
+	dst_iova = dma_map_single(dev, dst, EDU_STREAM_SIZE, DMA_FROM_DEVICE);
+	if (dma_mapping_error(dev, dst_iova)) {
+		edu_result(edu, "edu-streaming", false, "dma_map_single failed");
+		goto out_unmap_src;
+	}
+
+	for (i = 0; i < ARRAY_SIZE(edu_stream_offsets); i++) {
+		off = edu_stream_offsets[i];
+		if (!edu_check_iova_to_phys(domain, src_iova, src_page, off) ||
+		    !edu_check_iova_to_phys(domain, dst_iova, dst_page, off))
+			bad_phys++;
+		ret = edu_copy(edu, src_iova + off, dst_iova + off, SZ_4K);
+		if (ret)
+			break;
+	}
+	edu_result(edu, "edu-iova-to-phys", !bad_phys,
+		   "%u of %zu offsets wrong", bad_phys,
+		   2 * ARRAY_SIZE(edu_stream_offsets));
+
+	dma_unmap_single(dev, dst_iova, EDU_STREAM_SIZE, DMA_FROM_DEVICE);
+	if (ret) {
+		edu_result(edu, "edu-streaming", false, "DMA timed out (%d)", ret);
+		goto out_unmap_src;
+	}
+
+	/* Walk the destination: the copied ranges, then zeroes up to the next. */
+	off = 0;
+	for (i = 0; i <= ARRAY_SIZE(edu_stream_offsets); i++) {
+		end = i < ARRAY_SIZE(edu_stream_offsets) ?
+		      edu_stream_offsets[i] : EDU_STREAM_SIZE;
+		if (memchr_inv(dst + off, 0, end - off))
+			bad++;
+		if (end == EDU_STREAM_SIZE)
+			break;
+		if (memcmp(dst + end, src + end, SZ_4K))
+			bad++;
+		off = end + SZ_4K;
+	}
+	edu_result(edu, "edu-streaming", !bad,
+		   "4MiB %pad -> edu -> %pad, %zu copies, %zu bad ranges",
+		   &src_iova, &dst_iova, ARRAY_SIZE(edu_stream_offsets), bad);
+
+out_unmap_src:
+	dma_unmap_single(dev, src_iova, EDU_STREAM_SIZE, DMA_TO_DEVICE);
+out_free:
+	if (dst_page)
+		__free_pages(dst_page, EDU_STREAM_ORDER);
+	if (src_page)
+		__free_pages(src_page, EDU_STREAM_ORDER);
+}
+
+/*
+ * Map a zeroed page, unmap it, then make edu write to its IOVA. The IOMMU
+ * must block the write: the page stays zero, the IOVA no longer translates,
+ * and the DMAR fault is in the log (the guest init checks that). In lazy
+ * mode the IOTLB invalidation is deferred to the flush queue, so flush it
+ * here: a stale IOTLB entry would let the write through.
+ */
+static void edu_test_fault(struct genpt_edu *edu, struct iommu_domain *domain)
+{
+	struct device *dev = &edu->pdev->dev;
+	dma_addr_t iova, src_iova;
+	phys_addr_t phys;
+	void *src, *page;
+	int ret;
+
+	src = dma_alloc_coherent(dev, PAGE_SIZE, &src_iova, GFP_KERNEL);
+	page = (void *)get_zeroed_page(GFP_KERNEL);
+	if (!src || !page) {
+		edu_result(edu, "edu-fault", false, "allocation failed");
+		goto out;
+	}
+	/* Something non-zero in edu's buffer to write. */
+	memset(src, 0xa5, PAGE_SIZE);
+	ret = edu_dma(edu, src_iova, EDU_XFER_MAX, false);
+	if (ret) {
+		edu_result(edu, "edu-fault", false, "DMA timed out (%d)", ret);
+		goto out;
+	}
+
+	iova = dma_map_single(dev, page, PAGE_SIZE, DMA_FROM_DEVICE);
+	if (dma_mapping_error(dev, iova)) {
+		edu_result(edu, "edu-fault", false, "dma_map_single failed");
+		goto out;
+	}
+	dma_unmap_single(dev, iova, PAGE_SIZE, DMA_FROM_DEVICE);
+	if (domain->type == IOMMU_DOMAIN_DMA_FQ)
+		iommu_flush_iotlb_all(domain);
+	phys = iommu_iova_to_phys(domain, iova);
+
+	pr_info("expect-fault write %s %pad\n", pci_name(edu->pdev), &iova);
+	ret = edu_dma(edu, iova, EDU_XFER_MAX, true);
+	if (ret)
+		edu_result(edu, "edu-fault", false, "DMA timed out (%d)", ret);
+	else
+		edu_result(edu, "edu-fault", !phys && !memchr_inv(page, 0, PAGE_SIZE),
+			   "write to unmapped %pad %s, iova_to_phys %pa",
+			   &iova, memchr_inv(page, 0, PAGE_SIZE) ?
+			   "landed" : "blocked", &phys);
+out:
+	if (page)
+		free_page((unsigned long)page);
+	if (src)
+		dma_free_coherent(dev, PAGE_SIZE, src, src_iova);
+}
+
+static int genpt_edu_probe(struct pci_dev *pdev, const struct pci_device_id *id)
+{
+	struct iommu_domain *domain;
+	struct genpt_edu *edu;
+	int ret;
+
+	edu = devm_kzalloc(&pdev->dev, sizeof(*edu), GFP_KERNEL);
+	if (!edu)
+		return -ENOMEM;
+	edu->pdev = pdev;
+	pci_set_drvdata(pdev, edu);
+
+	ret = pcim_enable_device(pdev);
+	if (ret)
+		return ret;
+	edu->regs = pcim_iomap_region(pdev, 0, KBUILD_MODNAME);
+	if (IS_ERR(edu->regs))
+		return PTR_ERR(edu->regs);
+	ret = dma_set_mask_and_coherent(&pdev->dev, DMA_BIT_MASK(64));
+	if (ret)
+		return ret;
+	pci_set_master(pdev);
+
+	pr_info("%s: edu id %#x\n", pci_name(pdev),
+		readl(edu->regs + EDU_REG_ID));
+	domain = iommu_get_domain_for_dev(&pdev->dev);
+	edu_test_domain(edu, domain);
+	if (!domain || !(domain->type & __IOMMU_DOMAIN_PAGING))
+		goto done;
+	edu_test_coherent(edu);
+	edu_test_streaming(edu, domain);
+	edu_test_fault(edu, domain);
+done:
+	pr_info("done %s: %u failed\n", pci_name(pdev), edu->failed);
+	return 0;
+}
+
+static const struct pci_device_id genpt_edu_ids[] = {
+	{ PCI_DEVICE(0x1234, 0x11e8) },
+	{ }
+};
+MODULE_DEVICE_TABLE(pci, genpt_edu_ids);
+
+static struct pci_driver genpt_edu_driver = {
+	.name = KBUILD_MODNAME,
+	.id_table = genpt_edu_ids,
+	.probe = genpt_edu_probe,
+};
+module_pci_driver(genpt_edu_driver);
+
+MODULE_DESCRIPTION("genpt end-to-end test: DMA API through QEMU's edu device");
+MODULE_LICENSE("GPL");

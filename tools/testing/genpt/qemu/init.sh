@@ -1,0 +1,154 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=dash # busybox ash, which has "local" as dash does
+#
+# Guest init of the genpt end-to-end boot (e2e.sh), run by busybox sh as
+# /init of the initramfs. It checks DMA through the IOMMU with the devices
+# e2e.sh gives QEMU:
+#
+#   00:03.0 NVMe, 00:05.0 virtio-blk (iommu_platform=on): a pseudo-random
+#           data set written with O_DIRECT, caches dropped, read back with
+#           O_DIRECT, checksums compared;
+#   00:04.0 edu: genpt_edu.ko (DMA API copies, then a write to an unmapped
+#           IOVA whose DMAR fault must show up in the kernel log).
+#
+# Every result is one console line, "GENPT_E2E: <name> PASS|FAIL <detail>"
+# (e2e.sh parses them and checks the facts they report against the case);
+# then "GENPT_E2E_DONE", the kernel log, and power off.
+
+PATH=/bin
+export PATH
+
+result() {
+	echo "GENPT_E2E: $*"
+}
+
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+mount -t tmpfs tmpfs /tmp
+mount -t debugfs debugfs /sys/kernel/debug
+
+# Only warnings and errors (the DMAR faults) on the console while the tests
+# run, so that kernel lines do not cut through ours; the whole log is
+# printed at the end.
+dmesg -n 4
+
+# Data set size in MiB: the --quick runs use less.
+mb=16
+# shellcheck disable=SC2013 # words, not lines
+for arg in $(cat /proc/cmdline); do
+	case $arg in
+	genpt.mb=*) mb=${arg#genpt.mb=} ;;
+	esac
+done
+
+# The IOMMU as the kernel drives it: capability registers, root table
+# address (bit 10, SMT: scalable mode tables), domain type of each device.
+check_iommu() {
+	local d=/sys/class/iommu/dmar0/intel-iommu regs rtaddr
+
+	if [ ! -r "$d/cap" ]; then
+		result iommu FAIL "no /sys/class/iommu/dmar0: DMA remapping is off"
+		return
+	fi
+	regs=/sys/kernel/debug/iommu/intel/iommu_regset
+	rtaddr=$(awk '$1 == "RTADDR" { print $3 }' "$regs" 2>/dev/null)
+	result iommu PASS "cap=0x$(cat "$d/cap") ecap=0x$(cat "$d/ecap") rtaddr=${rtaddr:-unknown}"
+}
+
+check_group() {
+	local name=$1 bdf=$2 t
+
+	t=$(cat "/sys/bus/pci/devices/$bdf/iommu_group/type" 2>/dev/null)
+	case $t in
+	DMA | DMA-FQ) result "$name-group" PASS "type=$t" ;;
+	*) result "$name-group" FAIL "type=${t:-no group}" ;;
+	esac
+}
+
+# Disk test: the data set (mb MiB from /dev/urandom, then 1 MiB more) goes
+# to the disk with O_DIRECT, the first part in 1 MiB requests, the last MiB
+# in 4 KiB requests; caches are dropped and it is read back with O_DIRECT
+# in 128 KiB requests. The host also checks the checksum on the image.
+check_disk() {
+	local name=$1 dev=/dev/$2 want got
+
+	if [ ! -b "$dev" ]; then
+		result "$name-direct" FAIL "no $dev"
+		return
+	fi
+	want=$(sha256sum /tmp/data | cut -d' ' -f1)
+	if ! dd if=/tmp/data of="$dev" bs=1M count="$mb" oflag=direct \
+		conv=fsync,notrunc status=none ||
+	   ! dd if=/tmp/data of="$dev" bs=4k skip=$((mb * 256)) \
+		seek=$((mb * 256)) oflag=direct conv=fsync,notrunc status=none; then
+		result "$name-direct" FAIL "O_DIRECT write to $dev failed"
+		return
+	fi
+	sync
+	echo 3 >/proc/sys/vm/drop_caches
+	got=$(dd if="$dev" bs=128k count=$(((mb + 1) * 8)) iflag=direct \
+		status=none | sha256sum | cut -d' ' -f1)
+	if [ "$got" = "$want" ]; then
+		result "$name-direct" PASS "$((mb + 1))MiB sha256=$want"
+	else
+		result "$name-direct" FAIL "read back sha256=$got, wrote $want"
+	fi
+}
+
+# genpt_edu.ko runs its tests in probe; its results and the expected DMAR
+# faults are in the kernel log.
+check_edu() {
+	local iova bdf fault
+
+	if ! insmod /genpt_edu.ko; then
+		result edu-load FAIL "insmod genpt_edu.ko failed"
+		return
+	fi
+	if ! dmesg | grep -q 'genpt_edu: done '; then
+		result edu-load FAIL "genpt_edu did not probe (no edu device?)"
+		return
+	fi
+	dmesg | sed -n 's/.*genpt_edu: result \(.*\)/GENPT_E2E: \1/p'
+
+	dmesg | sed -n 's/.*genpt_edu: expect-fault write \([^ ]*\) \(0x[0-9a-f]*\).*/\1 \2/p' |
+	while read -r bdf iova; do
+		# The fault record has the page address without leading zeroes
+		# and the bus:dev.fn without the PCI domain.
+		iova=$(printf '0x%x' $((iova)))
+		bdf=${bdf#*:}
+		fault=""
+		for _ in $(seq 10); do
+			fault=$(dmesg | grep -E "DMAR: \[DMA Write (NO_PASID|PASID 0x[0-9a-f]+)\] Request device \[$bdf\] fault addr $iova " | head -n 1)
+			[ -n "$fault" ] && break
+			sleep 1
+		done
+		if [ -n "$fault" ]; then
+			result edu-fault-logged PASS "${fault#*DMAR: }"
+		else
+			result edu-fault-logged FAIL "no DMAR write fault for $bdf at $iova in the kernel log"
+		fi
+	done
+}
+
+check_iommu
+check_group nvme 0000:00:03.0
+check_group edu 0000:00:04.0
+check_group virtio 0000:00:05.0
+
+if dd if=/dev/urandom of=/tmp/data bs=1M count=$((mb + 1)) status=none; then
+	check_disk nvme nvme0n1
+	check_disk virtio vda
+else
+	result disk-data FAIL "cannot make the data set in /tmp"
+fi
+
+check_edu
+
+echo GENPT_E2E_DONE
+echo "GENPT_E2E_DMESG_BEGIN"
+dmesg
+echo "GENPT_E2E_DMESG_END"
+sync
+poweroff -f

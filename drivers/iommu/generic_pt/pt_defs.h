@@ -143,6 +143,44 @@ static inline bool pt_table_install64(struct pt_state *pts, u64 table_entry)
 	return ret;
 }
 
+/**
+ * pt_item64_clear_bits() - atomically clear bits of a 64 bit item
+ * @itemp: the item
+ * @bits: the bits to clear
+ *
+ * For bits the hardware walker may set at any time (dirty): a plain
+ * read-modify-write could lose an update made between the load and the
+ * store.
+ */
+static inline void pt_item64_clear_bits(u64 *itemp, u64 bits)
+{
+	u64 old = READ_ONCE(*itemp);
+
+	while (old & bits && !try_cmpxchg64(itemp, &old, old & ~bits))
+		;
+}
+
+/**
+ * pt_item64_set_bits_if() - atomically set bits of an item that has others
+ * @itemp: the item
+ * @bits: the bits to set
+ * @required: bits that must all be set in the item
+ *
+ * Atomic against the hardware walker updating the item concurrently.
+ *
+ * Return: true if @bits are set in the item, false if it lacks @required.
+ */
+static inline bool pt_item64_set_bits_if(u64 *itemp, u64 bits, u64 required)
+{
+	u64 old = READ_ONCE(*itemp);
+
+	do {
+		if ((old & required) != required)
+			return false;
+	} while (!try_cmpxchg64(itemp, &old, old | bits));
+	return true;
+}
+
 static inline struct pt_table_p *pt_top_table(uintptr_t top_of_table)
 {
 	return (struct pt_table_p *)(top_of_table & ~(uintptr_t)PT_TOP_LEVEL_MASK);

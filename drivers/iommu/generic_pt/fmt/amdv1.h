@@ -268,28 +268,17 @@ static inline void amdv1pt_make_write_clean(struct pt_state *pts)
 		      log2_set_mod(pts->index, 0, num_contig_lg2);
 	unsigned int i;
 
-	/* The IOMMU may set D concurrently: clear it atomically */
-	for (i = 0; i != log2_to_int(num_contig_lg2); i++) {
-		u64 old = READ_ONCE(tablep[i]);
-
-		while (old & AMDV1PT_FMT_D &&
-		       !try_cmpxchg64(&tablep[i], &old, old & ~AMDV1PT_FMT_D))
-			;
-	}
+	/* The IOMMU may set D in any item of the entry */
+	for (i = 0; i != log2_to_int(num_contig_lg2); i++)
+		pt_item64_clear_bits(&tablep[i], AMDV1PT_FMT_D);
 }
 
 #define pt_make_write_clean amdv1pt_make_write_clean
 
 static inline bool amdv1pt_make_write_dirty(struct pt_state *pts)
 {
-	u64 *tablep = pt_cur_table(pts, u64) + pts->index;
-	u64 old = READ_ONCE(*tablep);
-
-	if (!(old & AMDV1PT_FMT_IW))
-		return false;
-	while (!try_cmpxchg64(tablep, &old, old | AMDV1PT_FMT_D))
-		;
-	return true;
+	return pt_item64_set_bits_if(pt_cur_table(pts, u64) + pts->index,
+				     AMDV1PT_FMT_D, AMDV1PT_FMT_IW);
 }
 
 #define pt_make_write_dirty amdv1pt_make_write_dirty

@@ -178,26 +178,15 @@ static inline bool vtdss_pt_is_write_dirty(const struct pt_state *pts)
 
 static inline void vtdss_pt_make_write_clean(struct pt_state *pts)
 {
-	u64 *tablep = pt_cur_table(pts, u64) + pts->index;
-	u64 old = READ_ONCE(*tablep);
-
-	while (old & VTDSS_FMT_D &&
-	       !try_cmpxchg64(tablep, &old, old & ~VTDSS_FMT_D))
-		;
+	pt_item64_clear_bits(pt_cur_table(pts, u64) + pts->index, VTDSS_FMT_D);
 }
 
 #define pt_make_write_clean vtdss_pt_make_write_clean
 
 static inline bool vtdss_pt_make_write_dirty(struct pt_state *pts)
 {
-	u64 *tablep = pt_cur_table(pts, u64) + pts->index;
-	u64 old = READ_ONCE(*tablep);
-
-	if (!(old & VTDSS_FMT_W))
-		return false;
-	while (!try_cmpxchg64(tablep, &old, old | VTDSS_FMT_D))
-		;
-	return true;
+	return pt_item64_set_bits_if(pt_cur_table(pts, u64) + pts->index,
+				     VTDSS_FMT_D, VTDSS_FMT_W);
 }
 
 #define pt_make_write_dirty vtdss_pt_make_write_dirty

@@ -193,27 +193,16 @@ static inline bool x86_64_pt_is_write_dirty(const struct pt_state *pts)
 
 static inline void x86_64_pt_make_write_clean(struct pt_state *pts)
 {
-	u64 *tablep = pt_cur_table(pts, u64) + pts->index;
-	u64 old = READ_ONCE(*tablep);
-
-	/* The walker may set D concurrently: clear it atomically */
-	while (old & X86_64_FMT_D &&
-	       !try_cmpxchg64(tablep, &old, old & ~X86_64_FMT_D))
-		;
+	pt_item64_clear_bits(pt_cur_table(pts, u64) + pts->index,
+			     X86_64_FMT_D);
 }
 
 #define pt_make_write_clean x86_64_pt_make_write_clean
 
 static inline bool x86_64_pt_make_write_dirty(struct pt_state *pts)
 {
-	u64 *tablep = pt_cur_table(pts, u64) + pts->index;
-	u64 old = READ_ONCE(*tablep);
-
-	if (!(old & X86_64_FMT_RW))
-		return false;
-	while (!try_cmpxchg64(tablep, &old, old | X86_64_FMT_D))
-		;
-	return true;
+	return pt_item64_set_bits_if(pt_cur_table(pts, u64) + pts->index,
+				     X86_64_FMT_D, X86_64_FMT_RW);
 }
 
 #define pt_make_write_dirty x86_64_pt_make_write_dirty

@@ -29,10 +29,9 @@
 #include <kunit/test.h>
 #include <linux/dma-mapping.h>
 #include <linux/generic_pt/iommu.h>
-#include <linux/mmzone.h>
-#include <linux/nodemask.h>
 #include <linux/prandom.h>
 #include "../iommu-pages.h"
+#include "kunit_iommu_pages.h"
 #include "pt_fault_inject.h"
 
 #define kiommu_table CONCATENATE(pt_iommu_, PT_FMT)
@@ -93,23 +92,6 @@ static struct kiommu_priv *kiommu_from_domain(struct iommu_domain *domain)
 static struct pt_common *kiommu_common(struct kiommu_priv *priv)
 {
 	return &priv->fmt_table.PT_IOMMU_MEMBER.common;
-}
-
-/* The NR_IOMMU_PAGES counter, including what is still in per-cpu deltas */
-static long kiommu_iommu_pages(void)
-{
-	long total = 0;
-	int nid, cpu;
-
-	for_each_online_node(nid) {
-		struct pglist_data *pgdat = NODE_DATA(nid);
-
-		total += atomic_long_read(&pgdat->vm_stat[NR_IOMMU_PAGES]);
-		for_each_possible_cpu(cpu)
-			total += per_cpu_ptr(pgdat->per_cpu_nodestats, cpu)
-					 ->vm_node_stat_diff[NR_IOMMU_PAGES];
-	}
-	return total;
 }
 
 /* ---- IOTLB model ---- */
@@ -272,7 +254,7 @@ static struct kiommu_priv *kiommu_alloc(struct kunit *test)
 	priv->fmt_table.iommu.driver_ops = &kiommu_driver_ops;
 	priv->fmt_table.iommu.nid = NUMA_NO_NODE;
 	priv->fmt_table.iommu.iommu_device = kfmt_dma_device(test);
-	priv->start_pages = kiommu_iommu_pages();
+	priv->start_pages = kpt_iommu_pages();
 	return priv;
 }
 
@@ -306,7 +288,7 @@ static void kiommu_exit(struct kunit *test)
 	if (!priv)
 		return;
 	pt_iommu_deinit(&priv->fmt_table.iommu);
-	KUNIT_EXPECT_EQ_MSG(test, kiommu_iommu_pages(), priv->start_pages,
+	KUNIT_EXPECT_EQ_MSG(test, kpt_iommu_pages(), priv->start_pages,
 			    "table pages leaked");
 }
 
@@ -437,7 +419,7 @@ static void kiommu_test_init_errors(struct kunit *test)
 				errno);                                        \
 		KUNIT_EXPECT_NULL(test, priv->fmt_table.iommu.ops);            \
 		pt_iommu_deinit(&priv->fmt_table.iommu);                       \
-		KUNIT_EXPECT_EQ(test, kiommu_iommu_pages(), priv->start_pages); \
+		KUNIT_EXPECT_EQ(test, kpt_iommu_pages(), priv->start_pages); \
 	} while (0)
 
 	cfg = kiommu_full_cfg(param);
@@ -518,7 +500,7 @@ static void kiommu_test_init_errors(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, kiommu_domain(priv)->geometry.force_aperture);
 	pt_iommu_deinit(&priv->fmt_table.iommu);
 	KUNIT_EXPECT_NULL(test, priv->fmt_table.iommu.ops);
-	KUNIT_EXPECT_EQ(test, kiommu_iommu_pages(), priv->start_pages);
+	KUNIT_EXPECT_EQ(test, kpt_iommu_pages(), priv->start_pages);
 }
 
 /*
@@ -822,24 +804,24 @@ static void kiommu_test_overmap_empty_tables(struct kunit *test)
 		kunit_skip(test, "no page above level 0 fits");
 	big_level = kiommu_pgsize_level(priv, big_lg2);
 
-	pages = kiommu_iommu_pages();
+	pages = kpt_iommu_pages();
 	kiommu_map_ok(priv, log2_to_int(big_lg2) + 5 * min_size, 0x5000000,
 		      min_size);
-	KUNIT_EXPECT_GT(test, kiommu_iommu_pages(), pages);
-	pages = kiommu_iommu_pages();
+	KUNIT_EXPECT_GT(test, kpt_iommu_pages(), pages);
+	pages = kpt_iommu_pages();
 	KUNIT_EXPECT_EQ(test,
 			(u64)kiommu_unmap(priv, log2_to_int(big_lg2) + 5 * min_size,
 					  min_size),
 			(u64)min_size);
 	/* Only part of the tables was covered: they stay */
-	KUNIT_EXPECT_EQ(test, kiommu_iommu_pages(), pages);
+	KUNIT_EXPECT_EQ(test, kpt_iommu_pages(), pages);
 
 	priv->freed_tables = 0;
 	priv->freed_pages = 0;
 	kiommu_map_ok(priv, log2_to_int(big_lg2), log2_to_int(big_lg2),
 		      log2_to_int(big_lg2));
 	KUNIT_EXPECT_GE(test, priv->freed_tables, big_level);
-	KUNIT_EXPECT_EQ(test, kiommu_iommu_pages(),
+	KUNIT_EXPECT_EQ(test, kpt_iommu_pages(),
 			pages - (long)priv->freed_pages);
 	KUNIT_EXPECT_EQ(test, kiommu_phys(priv, log2_to_int(big_lg2) + 77),
 			log2_to_int(big_lg2) + 77);
@@ -905,11 +887,11 @@ static void kiommu_test_bad_args(struct kunit *test)
 	pt_vaddr_t min_size = log2_to_int(kiommu_min_lg2(priv));
 	unsigned long va0 = kiommu_iova(priv, 0);
 	struct iommu_iotlb_gather gather;
-	long pages = kiommu_iommu_pages();
+	long pages = kpt_iommu_pages();
 	size_t mapped = 0;
 
 	kiommu_map_ok(priv, SZ_1M, SZ_1M, min_size);
-	pages = kiommu_iommu_pages();
+	pages = kpt_iommu_pages();
 
 	KUNIT_EXPECT_EQ(test,
 			NS(map_pages)(domain, va0 + SZ_2M, 0, min_size, 0,
@@ -986,7 +968,7 @@ static void kiommu_test_bad_args(struct kunit *test)
 			0);
 	KUNIT_EXPECT_EQ(test, (u64)gather.end, 0);
 
-	KUNIT_EXPECT_EQ(test, kiommu_iommu_pages(), pages);
+	KUNIT_EXPECT_EQ(test, kpt_iommu_pages(), pages);
 	KUNIT_EXPECT_EQ(test, kiommu_phys(priv, SZ_1M), SZ_1M);
 	KUNIT_EXPECT_EQ(test, kiommu_phys(priv, SZ_2M), 0);
 	KUNIT_EXPECT_EQ(test, (u64)kiommu_unmap(priv, SZ_1M, min_size),
@@ -1029,7 +1011,7 @@ static void kiommu_test_dynamic_top(struct kunit *test)
 		pt_vaddr_t higher = log2_to_int(range.max_vasz_lg2);
 		size_t mapped;
 
-		pages = kiommu_iommu_pages();
+		pages = kpt_iommu_pages();
 		kiommu_fail_alloc(1, 0);
 		KUNIT_EXPECT_EQ(test,
 				kiommu_map(priv, higher, 0, min_size,
@@ -1041,7 +1023,7 @@ static void kiommu_test_dynamic_top(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, READ_ONCE(common->top_of_table),
 				pt_make_top_of_table(range.top_table,
 						     range.top_level));
-		KUNIT_EXPECT_EQ(test, kiommu_iommu_pages(), pages);
+		KUNIT_EXPECT_EQ(test, kpt_iommu_pages(), pages);
 		KUNIT_EXPECT_EQ(test, kiommu_phys(priv, above), 0x2000000);
 	}
 	KUNIT_EXPECT_EQ(test, (u64)kiommu_unmap(priv, above, min_size),
@@ -1344,7 +1326,7 @@ static void kiommu_test_prot_refused(struct kunit *test)
 	unsigned int combo, i;
 
 	for (combo = 0; combo != BIT(ARRAY_SIZE(flags)); combo++) {
-		long pages = kiommu_iommu_pages();
+		long pages = kpt_iommu_pages();
 		unsigned int prot = 0;
 		size_t mapped;
 
@@ -1372,7 +1354,7 @@ static void kiommu_test_prot_refused(struct kunit *test)
 				    -EINVAL, "prot %#x", prot);
 		KUNIT_EXPECT_EQ(test, (u64)mapped, 0);
 		KUNIT_EXPECT_EQ(test, kiommu_phys(priv, iova), 0);
-		KUNIT_EXPECT_EQ(test, kiommu_iommu_pages(), pages);
+		KUNIT_EXPECT_EQ(test, kpt_iommu_pages(), pages);
 	}
 }
 

@@ -22,11 +22,10 @@
 #include <kunit/test.h>
 #include <linux/generic_pt/iommu.h>
 #include <linux/iommu.h>
-#include <linux/mmzone.h>
 #include <linux/module.h>
-#include <linux/nodemask.h>
 #include <linux/spinlock.h>
 #include "../iommu-pages.h"
+#include "kunit_iommu_pages.h"
 
 #define kpair_table CONCATENATE(pt_iommu_, PT_FMT)
 #define kpair_cfg CONCATENATE(kpair_table, _cfg)
@@ -47,23 +46,6 @@ struct kpair {
 #ifndef KPAIR_GENPT_ONLY
 #define KPAIR_GENPT_ONLY 0
 #endif
-
-/* The NR_IOMMU_PAGES counter, including what is still in per-cpu deltas */
-static long kpair_iommu_pages(void)
-{
-	long total = 0;
-	int nid, cpu;
-
-	for_each_online_node(nid) {
-		struct pglist_data *pgdat = NODE_DATA(nid);
-
-		total += atomic_long_read(&pgdat->vm_stat[NR_IOMMU_PAGES]);
-		for_each_possible_cpu(cpu)
-			total += per_cpu_ptr(pgdat->per_cpu_nodestats, cpu)
-					 ->vm_node_stat_diff[NR_IOMMU_PAGES];
-	}
-	return total;
-}
 
 /* PT_FEAT_DYNAMIC_TOP: no device table to update */
 static void kpair_change_top(struct pt_iommu *iommu_table,
@@ -106,7 +88,7 @@ static void kpair_init(struct kunit *test, struct kpair *pair)
 {
 	struct kpair_cfg cfg = {};
 
-	pair->start_pages = kpair_iommu_pages();
+	pair->start_pages = kpt_iommu_pages();
 	spin_lock_init(&pair->top_lock);
 	pair->legacy_domain = kdiff_legacy_init(test, &pair->legacy, &cfg);
 	if (!KPAIR_GENPT_ONLY)
@@ -137,7 +119,7 @@ static void kpair_exit(struct kunit *test, struct kpair *pair)
 		return;
 	pt_iommu_deinit(&pair->fmt_table.iommu);
 	kdiff_legacy_free(&pair->legacy);
-	KUNIT_EXPECT_EQ_MSG(test, kpair_iommu_pages(), pair->start_pages,
+	KUNIT_EXPECT_EQ_MSG(test, kpt_iommu_pages(), pair->start_pages,
 			    "table pages leaked by one of the two");
 }
 

@@ -337,7 +337,7 @@ static void armv8_test_init_errors(struct kunit *test)
 		ARMV8_CFG(BIT(PT_FEAT_ARMV8_S2), 12, 24, 48),
 		ARMV8_CFG(0, 12, 49, 48),
 	};
-	long pages = kiommu_iommu_pages();
+	long pages = kpt_iommu_pages();
 	struct pt_iommu_armv8 *table;
 	unsigned int i;
 
@@ -350,7 +350,7 @@ static void armv8_test_init_errors(struct kunit *test)
 				    expect, "case %u", i);
 		KUNIT_EXPECT_NULL(test, table->iommu.ops);
 	}
-	KUNIT_EXPECT_EQ(test, kiommu_iommu_pages(), pages);
+	KUNIT_EXPECT_EQ(test, kpt_iommu_pages(), pages);
 }
 
 /*

@@ -175,11 +175,22 @@ static inline bool pt_test_sw_bit_acquire(const struct pt_state *pts,
 	const u32 *entry32p = pt_cur_table(pts, u32) + pts->index;
 	const u64 *entry64p = pt_cur_table(pts, u64) + pts->index;
 
-	if (sizeof(u32) == PT_ITEM_WORD_SIZE)
-		/* Pairs with pt_set_sw_bit_release() after the flush */
-		return smp_load_acquire(entry32p) & pt_sw_bit(bitnr);
 	/* Pairs with pt_set_sw_bit_release() after the flush */
-	return smp_load_acquire(entry64p) & pt_sw_bit(bitnr);
+	if (sizeof(u32) == PT_ITEM_WORD_SIZE)
+		return smp_load_acquire(entry32p) & pt_sw_bit(bitnr);
+	if (IS_ENABLED(CONFIG_64BIT))
+		return smp_load_acquire(entry64p) & pt_sw_bit(bitnr);
+	/*
+	 * A 32 bit kernel has no 64 bit acquire load. The bit is in one half
+	 * of the item and is only ever set, so a load that tears cannot see
+	 * it early; the barrier orders it before what the caller does next.
+	 */
+	{
+		u64 entry = READ_ONCE(*entry64p);
+
+		smp_mb();
+		return entry & pt_sw_bit(bitnr);
+	}
 }
 
 /*
@@ -194,11 +205,20 @@ static inline void pt_set_sw_bit_release(struct pt_state *pts,
 
 		/* Orders the flush before the mark, see the acquire above */
 		smp_store_release(entryp, READ_ONCE(*entryp) | pt_sw_bit(bitnr));
-	} else {
+	} else if (IS_ENABLED(CONFIG_64BIT)) {
 		u64 *entryp = pt_cur_table(pts, u64) + pts->index;
 
 		/* Orders the flush before the mark, see the acquire above */
 		smp_store_release(entryp, READ_ONCE(*entryp) | pt_sw_bit(bitnr));
+	} else {
+		u64 *entryp = pt_cur_table(pts, u64) + pts->index;
+
+		/*
+		 * No 64 bit release store on a 32 bit kernel: a full barrier,
+		 * then a store that changes only the half holding the bit.
+		 */
+		smp_mb();
+		WRITE_ONCE(*entryp, READ_ONCE(*entryp) | pt_sw_bit(bitnr));
 	}
 }
 

@@ -5,7 +5,10 @@
 # do DMA through the driver's page tables, verified by content, and a DMA
 # to an unmapped IOVA must fault.
 #
-#   e2e.sh [--quick] [--list] [CASE...]
+#   e2e.sh [--quick] [--list] [--define 'NAME|IOMMU-OPTS|KARGS|EXPECT'] [CASE...]
+#
+# --define adds a case (fields as in CASES below) and runs it ("make run"
+# does this with the options it is given).
 #
 # 1. builds a small x86_64 kernel in build/qemu-x86_64 from build/src with
 #    configs/qemu-x86_64.config (make allnoconfig + the fragment);
@@ -95,7 +98,7 @@ vfio-readonly-fault-logged vfio-snoop vfio-unmap vfio-unmap-fault-logged
 dmabench-g1 dmabench-g512 dmabench-g1-t2"
 
 usage() {
-	echo "usage: e2e.sh [--quick] [--list] [CASE...]" >&2
+	echo "usage: e2e.sh [--quick] [--list] [--define 'NAME|IOMMU-OPTS|KARGS|EXPECT'] [CASE...]" >&2
 	echo "cases: $(case_names)" >&2
 	exit 2
 }
@@ -123,6 +126,14 @@ while [ $# -gt 0 ]; do
 	case $1 in
 	--quick) quick=1 ;;
 	--list) case_names; echo; exit 0 ;;
+	--define)
+		[ $# -ge 2 ] || usage
+		IFS='|' read -r -a f <<<"$2"
+		[ ${#f[@]} = 4 ] || genpt_die "--define: 4 fields NAME|IOMMU-OPTS|KARGS|EXPECT expected"
+		CASES+=("$2")
+		selected+=("${f[0]}")
+		shift
+		;;
 	-h | --help) usage ;;
 	-*) usage ;;
 	*)
@@ -192,13 +203,24 @@ configure_kernel() {
 }
 
 build_kernel() {
-	local t0
+	local t0 pid ticks=0
 
 	t0=$(genpt_now)
 	echo "# genpt: $(date -u '+%F %T UTC') e2e kernel build" >"$KLOG"
 	configure_kernel
-	genpt_msg "e2e: building the kernel (build/qemu-x86_64)"
-	kmake -j"$GENPT_JOBS" bzImage modules >>"$KLOG" 2>&1 || {
+	genpt_msg "e2e: kernel configured in $(genpt_elapsed "$t0")s; building it (build/qemu-x86_64, log: ${KLOG#"$GENPT_ROOT"/})"
+	# In the background, with a progress line every 30 seconds: a cold
+	# build takes minutes.
+	kmake -j"$GENPT_JOBS" bzImage modules >>"$KLOG" 2>&1 &
+	pid=$!
+	while kill -0 "$pid" 2>/dev/null; do
+		sleep 1
+		ticks=$((ticks + 1))
+		if [ $((ticks % 30)) = 0 ] && kill -0 "$pid" 2>/dev/null; then
+			genpt_msg "e2e: kernel build: $(genpt_elapsed "$t0")s, $(grep -c '^  CC ' "$KLOG" || true) files compiled"
+		fi
+	done
+	wait "$pid" || {
 		grep -m 15 -E 'error:|Error [0-9]+|ERROR:' "$KLOG" | sed 's/^/    /' >&2 || true
 		genpt_die "kernel build failed; log: ${KLOG#"$GENPT_ROOT"/}"
 	}
@@ -266,17 +288,24 @@ build_initramfs() {
 	} >"$list"
 	"$gen" -t 0 "$list" | gzip -9n >"$E2E/initramfs.cpio.gz" ||
 		genpt_die "cannot build the initramfs"
+	genpt_msg "e2e: initramfs built ($(($(stat -c %s "$E2E/initramfs.cpio.gz") / 1024)) KiB)"
 }
 
 # --- 3. boot -----------------------------------------------------------------
 
 # trace_counter DIR: reads QEMU's trace log (the log backend: one line per
 # event, "<event> <args>", possibly after a "<pid>@<time>:" prefix) on
-# stdin; writes DIR/trace-counts.txt ("<event> <count>" lines) and the
+# stdin; writes DIR/trace-counts.txt ("<event>[@<domain id>] <count>"
+# lines, the total and, for the events that have one, per domain ID) and the
 # vtd_dmar_fault lines, at most 100000, to DIR/trace-faults.log.
 trace_counter() {
 	awk -v faults="$1/trace-faults.log" '
-		{ ev = $1; sub(/^.*:/, "", ev); n[ev]++ }
+		{
+			ev = $1; sub(/^.*:/, "", ev); n[ev]++
+			# and per domain ID, "<event>@0x<did>"
+			if (match($0, / domain 0x[0-9a-f]+/))
+				n[ev "@" substr($0, RSTART + 8, RLENGTH - 8)]++
+		}
 		ev == "vtd_dmar_fault" && nf++ < 100000 { print > faults }
 		END { for (ev in n) print ev, n[ev] }' >"$1/trace-counts.txt"
 }
@@ -294,6 +323,7 @@ boot_case() {
 	rm -rf "$dir"
 	mkdir -p "$dir"
 	truncate -s 64M "$dir/nvme.img" "$dir/virtio.img"
+	$QEMU --version | head -n 1 >"$dir/qemu-version"
 	t0=$(genpt_now)
 	timeout --kill-after=10 "$TIMEOUT" $QEMU \
 		-machine q35,kernel-irqchip=split -accel tcg -cpu max -smp 2 -m 1G \

@@ -170,6 +170,7 @@ check_edu() {
 		return
 	fi
 	dmesg | sed -n 's/.*genpt_edu: result \(.*\)/GENPT_E2E: \1/p'
+	dmesg | sed -n 's/.*genpt_edu: done .* \([0-9]*\) bytes verified.*/GENPT_E2E_INFO: edu-bytes \1/p'
 	dmesg | sed -n 's/.*genpt_edu: expect-fault write \([^ ]*\) \(0x[0-9a-f]*\).*/GENPT_E2E_EXPECT_FAULT: edu-fault-logged write \1 \2/p' |
 		tee /tmp/edu-faults
 	check_expected_faults /tmp/edu-faults
@@ -235,6 +236,19 @@ check_vfio
 check_dmabench dmabench-g1 -t 1 -g 1
 check_dmabench dmabench-g512 -t 1 -g 512
 check_dmabench dmabench-g1-t2 -t 2 -g 1
+
+# For the "make run" report: the domains, the context/PASID entries (domain
+# IDs) and the I/O page tables (after the tests; the VFIO one is printed by
+# vfio_edu while it is mapped) as the driver shows them.
+for bdf in 0000:00:03.0 0000:00:04.0 0000:00:05.0 $VFIO_BDF $BENCH_BDF; do
+	echo "GENPT_E2E_INFO: group $bdf $(cat "/sys/bus/pci/devices/$bdf/iommu_group/type" 2>/dev/null)"
+done
+head -n 40 /sys/kernel/debug/iommu/intel/dmar_translation_struct 2>/dev/null |
+	sed 's/^/GENPT_E2E_CTX: /'
+for bdf in 0000:00:03.0 0000:00:04.0 0000:00:05.0 $BENCH_BDF; do
+	head -n 66 "/sys/kernel/debug/iommu/intel/$bdf/domain_translation_struct" 2>/dev/null |
+		sed "s/^/GENPT_E2E_PT: $bdf /"
+done
 
 echo GENPT_E2E_DONE
 echo "GENPT_E2E_DMESG_BEGIN"

@@ -18,7 +18,7 @@
  *     must be what the case asks for (<snoop>, "-" for either), and every
  *     leaf PTE of the IOAS's table (from the driver's debugfs) carries SNP
  *     exactly when SC is set, as iommufd enforces cache coherency when the
- *     IOMMU can.
+ *     IOMMU can (the debugfs lines are printed, "GENPT_E2E_PT: <bdf> ...").
  * It also tries to allocate dirty tracking and nest parent HWPTs and prints
  * the errno (information only: QEMU 7.2 has neither).
  *
@@ -455,6 +455,10 @@ static void test_snoop(uint64_t ecap, const char *want)
 		unsigned long long leaf = 0, v;
 		char *p = line, *end;
 
+		/* the table while it is mapped, for the "make run" report */
+		printf("GENPT_E2E_PT: %s %s", bdf, line);
+		if (!strchr(line, '\n'))
+			putchar('\n');
 		if (strncmp(line, "0x", 2) || !strchr(line, '|'))
 			continue;
 		p = strchr(line, '|') + 1;

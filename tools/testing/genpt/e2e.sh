@@ -208,7 +208,7 @@ build_kernel() {
 	t0=$(genpt_now)
 	echo "# genpt: $(date -u '+%F %T UTC') e2e kernel build" >"$KLOG"
 	configure_kernel
-	genpt_msg "e2e: kernel configured in $(genpt_elapsed "$t0")s; building it (build/qemu-x86_64, log: ${KLOG#"$GENPT_ROOT"/})"
+	genpt_msg "e2e: kernel configured in $(genpt_elapsed "$t0")s; building it (${BDIR#"$GENPT_ROOT"/}, log: ${KLOG#"$GENPT_ROOT"/})"
 	# In the background, with a progress line every 30 seconds: a cold
 	# build takes minutes.
 	kmake -j"$GENPT_JOBS" bzImage modules >>"$KLOG" 2>&1 &

@@ -20,7 +20,7 @@ is_installed() {
 }
 
 if ! command -v dpkg-query >/dev/null; then
-	genpt_err "not a Debian system: install by hand: $(echo $PKGS)"
+	genpt_err "not a Debian system: install by hand: ${PKGS//$'\n'/ }"
 	exit 1
 fi
 

@@ -3,8 +3,14 @@
 # genpt project driver. The logic lives in tools/testing/genpt/; see
 # README.md. Everything is built under build/ (git-ignored).
 #
-#   make [run]                      build + run the x86_64 KUnit suites, report
-#   make test                       all configurations + static checks
+#   make [run] [MODE=scalable|legacy] [STRICT=1|0] [SIZE=<MiB>] [AW=48|39]
+#        [SNOOP=0|1] [BENCH=<s>]    build the e2e kernel, boot it once on
+#                                   QEMU's intel-iommu (default: scalable,
+#                                   48-bit, strict), DMA through NVMe,
+#                                   virtio-blk, edu (DMA API and VFIO),
+#                                   dma_map_benchmark; print the report
+#   make run-kunit                  build + run the x86_64 KUnit suites, report
+#   make test                       all configurations + e2e matrix + checks
 #   make check                      static checks only
 #   make kunit ARCH=<cfg> [SUITE=<glob>]   one configuration:
 #                                   x86_64 | i386 | i386-pae | arm64
@@ -14,7 +20,7 @@
 #                                   and x86_64 under QEMU
 #   make e2e [QUICK=1] [CASES="<case> ..."]   Intel VT-d end to end under
 #                                   QEMU: boot matrix with NVMe, virtio-blk
-#                                   and edu DMA (not part of make test)
+#                                   and edu DMA (also part of make test)
 #   make tree                       assemble build/src only
 #   make save-patch NAME=<slug> [SUBJECT=.. [BODY=..] | MSG=<file>]
 #   make refresh-patches            patches/ from build/src's git history
@@ -24,7 +30,7 @@
 
 .DEFAULT_GOAL := run
 .NOTPARALLEL:
-.PHONY: run test check kunit bench-formats e2e tree save-patch refresh-patches clean distclean help
+.PHONY: run run-kunit test check kunit bench-formats e2e tree save-patch refresh-patches clean distclean help
 
 T := tools/testing/genpt
 
@@ -34,7 +40,10 @@ RUN := env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u MAKEOVERRIDES
 VERBOSE := $(if $(filter 1,$(V)),-v)
 
 run:
-	@$(RUN) $(T)/run.sh $(VERBOSE)
+	@$(RUN) $(T)/run.sh
+
+run-kunit:
+	@$(RUN) $(T)/kunit-run.sh $(VERBOSE)
 
 test:
 	@$(RUN) $(T)/test.sh $(VERBOSE)
@@ -82,4 +91,4 @@ distclean:
 	rm -rf build
 
 help:
-	@sed -n '3,21p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,28p' Makefile | sed 's/^# \{0,1\}//'

@@ -8,16 +8,19 @@
 . "$(dirname "$0")/lib.sh"
 
 # Build tools the kernel needs on any machine, then the ones the brief lists.
+# The end-to-end boots (e2e.sh, "make run") need qemu-system-x86 with
+# qemu-system-data (qboot.rom), busybox-static, cpio, gzip and, for the
+# static guest tools, libc6-dev's libc.a.
 PKGS="make gcc libc6-dev git perl python3 xz-utils flex bison bc libelf-dev
-libssl-dev sparse cpio rsync busybox-static ccache qemu-system-x86
-qemu-system-arm gcc-aarch64-linux-gnu $GENPT_SRCPKG"
+libssl-dev sparse cpio gzip rsync busybox-static ccache qemu-system-x86
+qemu-system-data qemu-system-arm gcc-aarch64-linux-gnu $GENPT_SRCPKG"
 
 is_installed() {
 	[ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null)" = installed ]
 }
 
 if ! command -v dpkg-query >/dev/null; then
-	genpt_err "not a Debian system: install by hand: $(echo $PKGS)"
+	genpt_err "not a Debian system: install by hand: ${PKGS//$'\n'/ }"
 	exit 1
 fi
 

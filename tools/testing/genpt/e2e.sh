@@ -5,25 +5,42 @@
 # do DMA through the driver's page tables, verified by content, and a DMA
 # to an unmapped IOVA must fault.
 #
-#   e2e.sh [--quick] [--list] [CASE...]
+#   e2e.sh [--quick] [--list] [--define 'NAME|IOMMU-OPTS|KARGS|EXPECT'] [CASE...]
+#
+# --define adds a case (fields as in CASES below) and runs it ("make run"
+# does this with the options it is given).
 #
 # 1. builds a small x86_64 kernel in build/qemu-x86_64 from build/src with
 #    configs/qemu-x86_64.config (make allnoconfig + the fragment);
-# 2. builds qemu/genpt_edu.ko against it and an initramfs from Debian's
-#    busybox-static, qemu/init.sh and the module;
+# 2. builds qemu/genpt_edu.ko against it, the static user space tools
+#    qemu/vfio_edu.c (against the kernel's own uapi headers, installed in
+#    build/qemu-x86_64/usr/include) and the kernel's
+#    tools/testing/selftests/dma/dma_map_benchmark.c, and an initramfs from
+#    Debian's busybox-static, qemu/init.sh, the module and the tools;
 # 3. boots each case (default: all, --quick: two with less data) on a q35
-#    machine with an intel-iommu, NVMe, edu and virtio-blk, and collects the
+#    machine with an intel-iommu, NVMe, virtio-blk and three edu (DMA API,
+#    VFIO/iommufd, dma_map_benchmark), with QEMU tracing its IOTLB and
+#    context cache invalidations and its DMAR faults, and collects the
 #    "GENPT_E2E: <name> PASS|FAIL <detail>" lines of the guest;
 # 4. checks what the guest reports against the case (address width,
-#    scalable mode, caching mode, strict or lazy, superpages), the disk
-#    images on the host, and the kernel log (no WARNING, BUG, Oops).
+#    scalable mode, caching mode, snoop control, strict or lazy,
+#    superpages), the disk images on the host, the kernel log (no WARNING,
+#    BUG, Oops), and every DMAR fault: each one must be one the guest
+#    announced (GENPT_E2E_EXPECT_FAULT), in the guest's log and in QEMU's
+#    trace; any other fault fails the case.
 #
 # It prints one line per result and ends with "N passed, N failed"; the
 # exit status is non-zero iff something failed. Per case, under
 # build/e2e/<case>/: console.log (serial console), qemu.log (QEMU's
-# output), results.txt. The kernel build log is build/logs/e2e-kernel.log.
+# output), trace-counts.txt (QEMU's trace events counted), trace-faults.log
+# (QEMU's DMAR fault trace), results.txt, invalidations.txt (IOTLB and
+# context cache invalidations by type), faults.txt (expected and unexpected
+# faults).
+# The kernel build log is build/logs/e2e-kernel.log.
 #
 # Environment: GENPT_E2E_TIMEOUT (seconds per boot, default 300),
+# GENPT_E2E_BENCH (dma_map_benchmark seconds per run, default 1; 3 for
+# "make run"), GENPT_E2E_MB (MiB per disk; default 16, 4 with --quick),
 # GENPT_JOBS, GENPT_NO_CCACHE=1 (see lib.sh).
 #
 # The harness depends only on the driver's behaviour, not on which page
@@ -40,9 +57,21 @@ KLOG=$GENPT_LOGS/e2e-kernel.log
 TIMEOUT=${GENPT_E2E_TIMEOUT:-300}
 QEMU=qemu-system-x86_64
 QBOOT=/usr/share/qemu/qboot.rom
+TOOLS_DIR=$GENPT_BUILD/qemu-x86_64-tools
+BENCH=${GENPT_E2E_BENCH:-1}
+
+# QEMU trace events counted per boot (not vtd_dmar_translate & co: one per
+# DMA, far too many). Even so a strict boot has hundreds of thousands of
+# page invalidations (dma_map_benchmark), so the trace goes through a pipe
+# to trace_counter, and only the fault lines are kept.
+TRACE_EVENTS="vtd_inv_desc_iotlb_global vtd_inv_desc_iotlb_domain
+vtd_inv_desc_iotlb_pages vtd_inv_desc_iotlb_pasid vtd_inv_desc_iotlb_pasid_pages
+vtd_inv_desc_cc_global vtd_inv_desc_cc_domain vtd_inv_desc_cc_device
+vtd_inv_desc_cc_devices vtd_dmar_fault"
 
 # Cases: name, intel-iommu options, kernel options, expectations
-# (aw=<bits> sm=<0|1> cm=<0|1> type=<DMA|DMA-FQ> pgsize=<bitmap>).
+# (aw=<bits> sm=<0|1> cm=<0|1> type=<DMA|DMA-FQ> pgsize=<bitmap>
+# [snoop=<0|1>], snoop control 0 unless said).
 # 2M and 1G leaves: QEMU's SLLPS is 2M|1G at any address width.
 CASES=(
 "legacy39|aw-bits=39|intel_iommu=on,sm_off iommu.strict=1|aw=39 sm=0 cm=0 type=DMA pgsize=0x40201000"
@@ -54,15 +83,22 @@ CASES=(
 # ("IOMMU batching disallowed due to virtualization").
 "caching48-lazy|aw-bits=48,caching-mode=on|intel_iommu=on,sm_off iommu.strict=0|aw=48 sm=0 cm=1 type=DMA pgsize=0x40201000"
 "spoff48|aw-bits=48|intel_iommu=on,sm_off,sp_off iommu.strict=1|aw=48 sm=0 cm=0 type=DMA pgsize=0x1000"
+# Snoop control: iommufd makes the VFIO domain enforce cache coherency,
+# the driver sets SNP in its second-stage leaves.
+"legacy48-snoop|aw-bits=48,snoop-control=on|intel_iommu=on,sm_off iommu.strict=1|aw=48 sm=0 cm=0 type=DMA pgsize=0x40201000 snoop=1"
+"scalable48-snoop|x-scalable-mode=on,aw-bits=48,snoop-control=on|intel_iommu=on,sm_on iommu.strict=1|aw=48 sm=1 cm=0 type=DMA pgsize=0x40201000 snoop=1"
 )
 QUICK_CASES="legacy39 scalable48"
 
 # Results every boot must produce (besides those e2e.sh adds itself).
 GUEST_RESULTS="iommu nvme-group edu-group virtio-group nvme-direct virtio-direct
-edu-domain edu-coherent edu-iova-to-phys edu-streaming edu-fault edu-fault-logged"
+edu-domain edu-coherent edu-iova-to-phys edu-streaming edu-fault edu-fault-logged
+vfio-setup vfio-hw-info vfio-iova-ranges vfio-dma vfio-readonly
+vfio-readonly-fault-logged vfio-snoop vfio-unmap vfio-unmap-fault-logged
+dmabench-g1 dmabench-g512 dmabench-g1-t2"
 
 usage() {
-	echo "usage: e2e.sh [--quick] [--list] [CASE...]" >&2
+	echo "usage: e2e.sh [--quick] [--list] [--define 'NAME|IOMMU-OPTS|KARGS|EXPECT'] [CASE...]" >&2
 	echo "cases: $(case_names)" >&2
 	exit 2
 }
@@ -90,6 +126,14 @@ while [ $# -gt 0 ]; do
 	case $1 in
 	--quick) quick=1 ;;
 	--list) case_names; echo; exit 0 ;;
+	--define)
+		[ $# -ge 2 ] || usage
+		IFS='|' read -r -a f <<<"$2"
+		[ ${#f[@]} = 4 ] || genpt_die "--define: 4 fields NAME|IOMMU-OPTS|KARGS|EXPECT expected"
+		CASES+=("$2")
+		selected+=("${f[0]}")
+		shift
+		;;
 	-h | --help) usage ;;
 	-*) usage ;;
 	*)
@@ -109,6 +153,7 @@ fi
 # Data set per disk: (MB + 1) MiB.
 MB=16
 [ $quick = 1 ] && MB=4
+MB=${GENPT_E2E_MB:-$MB}
 
 [ -f "$GENPT_SRC/Makefile" ] || genpt_die "build/src is not assembled (run 'make tree')"
 for t in $QEMU gzip cpio sha256sum timeout; do
@@ -117,7 +162,7 @@ done
 [ -x /bin/busybox ] || genpt_die "/bin/busybox missing (package busybox-static; run deps.sh)"
 [ -r $QBOOT ] || genpt_die "$QBOOT missing (package qemu-system-data)"
 
-mkdir -p "$GENPT_LOGS" "$BDIR" "$EDU_DIR" "$E2E"
+mkdir -p "$GENPT_LOGS" "$BDIR" "$EDU_DIR" "$TOOLS_DIR" "$E2E"
 mapfile -t MAKEVARS < <(genpt_make_vars x86_64)
 kmake() {
 	make -C "$GENPT_SRC" O="$BDIR" "${MAKEVARS[@]}" "$@"
@@ -132,7 +177,7 @@ configure_kernel() {
 
 	kmake KCONFIG_ALLCONFIG="$FRAGMENT" KCONFIG_CONFIG=.config.e2e-new \
 		allnoconfig >>"$KLOG" 2>&1 ||
-		genpt_die "make allnoconfig failed; log: ${KLOG#$GENPT_ROOT/}"
+		genpt_die "make allnoconfig failed; log: ${KLOG#"$GENPT_ROOT"/}"
 	while read -r line; do
 		case $line in
 		CONFIG_*=*)
@@ -148,7 +193,7 @@ configure_kernel() {
 	if [ ${#missing[@]} -gt 0 ]; then
 		genpt_err "the kernel configuration lacks (dependencies not met?):"
 		printf '    %s\n' "${missing[@]}" >&2
-		genpt_die "see ${new#$GENPT_ROOT/}"
+		genpt_die "see ${new#"$GENPT_ROOT"/}"
 	fi
 	if cmp -s "$new" "$BDIR/.config"; then
 		rm -f "$new"
@@ -158,28 +203,62 @@ configure_kernel() {
 }
 
 build_kernel() {
-	local t0
+	local t0 pid ticks=0
 
 	t0=$(genpt_now)
 	echo "# genpt: $(date -u '+%F %T UTC') e2e kernel build" >"$KLOG"
 	configure_kernel
-	genpt_msg "e2e: building the kernel (build/qemu-x86_64)"
-	kmake -j"$GENPT_JOBS" bzImage modules >>"$KLOG" 2>&1 || {
+	genpt_msg "e2e: kernel configured in $(genpt_elapsed "$t0")s; building it (${BDIR#"$GENPT_ROOT"/}, log: ${KLOG#"$GENPT_ROOT"/})"
+	# In the background, with a progress line every 30 seconds: a cold
+	# build takes minutes.
+	kmake -j"$GENPT_JOBS" bzImage modules >>"$KLOG" 2>&1 &
+	pid=$!
+	while kill -0 "$pid" 2>/dev/null; do
+		sleep 1
+		ticks=$((ticks + 1))
+		if [ $((ticks % 30)) = 0 ] && kill -0 "$pid" 2>/dev/null; then
+			genpt_msg "e2e: kernel build: $(genpt_elapsed "$t0")s, $(grep -c '^  CC ' "$KLOG" || true) files compiled"
+		fi
+	done
+	wait "$pid" || {
 		grep -m 15 -E 'error:|Error [0-9]+|ERROR:' "$KLOG" | sed 's/^/    /' >&2 || true
-		genpt_die "kernel build failed; log: ${KLOG#$GENPT_ROOT/}"
+		genpt_die "kernel build failed; log: ${KLOG#"$GENPT_ROOT"/}"
 	}
 	# The module is built in its own directory: kbuild writes objects
 	# next to the sources of an external module.
 	rsync -c "$GENPT_TOOLS/qemu/genpt_edu.c" "$GENPT_TOOLS/qemu/Kbuild" "$EDU_DIR/"
 	kmake M="$EDU_DIR" modules >>"$KLOG" 2>&1 || {
 		grep -m 15 -E 'error:|warning:|ERROR:' "$KLOG" | sed 's/^/    /' >&2 || true
-		genpt_die "genpt_edu.ko build failed; log: ${KLOG#$GENPT_ROOT/}"
+		genpt_die "genpt_edu.ko build failed; log: ${KLOG#"$GENPT_ROOT"/}"
 	}
 	if grep -q 'genpt_edu.*warning:' "$KLOG"; then
 		grep 'genpt_edu.*warning:' "$KLOG" | sed 's/^/    /' >&2
 		genpt_die "genpt_edu.ko builds with warnings"
 	fi
 	genpt_msg "e2e: kernel and module built in $(genpt_elapsed "$t0")s"
+}
+
+# The guest's user space tools: static, against this kernel's uapi headers
+# (Debian's linux-libc-dev predates iommufd's VFIO cdev interface).
+build_tools() {
+	local t0 bench=$GENPT_SRC/tools/testing/selftests/dma
+
+	t0=$(genpt_now)
+	kmake headers_install >>"$KLOG" 2>&1 ||
+		genpt_die "make headers_install failed; log: ${KLOG#"$GENPT_ROOT"/}"
+	echo "# vfio_edu" >>"$KLOG"
+	gcc -static -O2 -Wall -Wextra -Werror -I"$BDIR/usr/include" \
+		-o "$TOOLS_DIR/vfio_edu" "$GENPT_TOOLS/qemu/vfio_edu.c" >>"$KLOG" 2>&1 || {
+		grep -m 15 -E 'error|warning' "$KLOG" | sed 's/^/    /' >&2 || true
+		genpt_die "vfio_edu build failed; log: ${KLOG#"$GENPT_ROOT"/}"
+	}
+	# As tools/testing/selftests/dma/Makefile: the uapi headers and the
+	# tree's include/ (linux/map_benchmark.h).
+	echo "# dma_map_benchmark" >>"$KLOG"
+	gcc -static -O2 -I"$BDIR/usr/include" -I"$GENPT_SRC/include" \
+		-o "$TOOLS_DIR/dma_map_benchmark" "$bench/dma_map_benchmark.c" >>"$KLOG" 2>&1 ||
+		genpt_die "dma_map_benchmark build failed; log: ${KLOG#"$GENPT_ROOT"/}"
+	genpt_msg "e2e: vfio_edu and dma_map_benchmark built in $(genpt_elapsed "$t0")s"
 }
 
 # --- 2. initramfs ------------------------------------------------------------
@@ -204,36 +283,66 @@ build_initramfs() {
 		done
 		echo "file /init $GENPT_TOOLS/qemu/init.sh 0755 0 0"
 		echo "file /genpt_edu.ko $EDU_DIR/genpt_edu.ko 0644 0 0"
+		echo "file /vfio_edu $TOOLS_DIR/vfio_edu 0755 0 0"
+		echo "file /dma_map_benchmark $TOOLS_DIR/dma_map_benchmark 0755 0 0"
 	} >"$list"
 	"$gen" -t 0 "$list" | gzip -9n >"$E2E/initramfs.cpio.gz" ||
 		genpt_die "cannot build the initramfs"
+	genpt_msg "e2e: initramfs built ($(($(stat -c %s "$E2E/initramfs.cpio.gz") / 1024)) KiB)"
 }
 
 # --- 3. boot -----------------------------------------------------------------
 
+# trace_counter DIR: reads QEMU's trace log (the log backend: one line per
+# event, "<event> <args>", possibly after a "<pid>@<time>:" prefix) on
+# stdin; writes DIR/trace-counts.txt ("<event>[@<domain id>] <count>"
+# lines, the total and, for the events that have one, per domain ID) and the
+# vtd_dmar_fault lines, at most 100000, to DIR/trace-faults.log.
+trace_counter() {
+	awk -v faults="$1/trace-faults.log" '
+		{
+			ev = $1; sub(/^.*:/, "", ev); n[ev]++
+			# and per domain ID, "<event>@0x<did>"
+			if (match($0, / domain 0x[0-9a-f]+/))
+				n[ev "@" substr($0, RSTART + 8, RLENGTH - 8)]++
+		}
+		ev == "vtd_dmar_fault" && nf++ < 100000 { print > faults }
+		END { for (ev in n) print ev, n[ev] }' >"$1/trace-counts.txt"
+}
+
 # boot_case NAME: one QEMU run; its console in build/e2e/NAME/console.log.
 boot_case() {
-	local name=$1 dir=$E2E/$1 vtd kargs t0 rc=0
+	local name=$1 dir=$E2E/$1 vtd kargs snoop t0 rc=0 ev trace=() counter
 
 	vtd=$(case_field "$name" 1)
 	kargs=$(case_field "$name" 2)
+	snoop=$(case_field "$name" 3 | sed -n 's/.*snoop=\([01]\).*/\1/p')
+	for ev in $TRACE_EVENTS; do
+		trace+=(-trace "enable=$ev")
+	done
 	rm -rf "$dir"
 	mkdir -p "$dir"
 	truncate -s 64M "$dir/nvme.img" "$dir/virtio.img"
+	$QEMU --version | head -n 1 >"$dir/qemu-version"
 	t0=$(genpt_now)
 	timeout --kill-after=10 "$TIMEOUT" $QEMU \
 		-machine q35,kernel-irqchip=split -accel tcg -cpu max -smp 2 -m 1G \
 		-nodefaults -display none -no-reboot -bios $QBOOT \
 		-serial "file:$dir/console.log" \
 		-kernel "$BDIR/arch/x86/boot/bzImage" -initrd "$E2E/initramfs.cpio.gz" \
-		-append "console=ttyS0 panic=-1 oops=panic $kargs genpt.mb=$MB" \
+		-append "console=ttyS0 panic=-1 oops=panic $kargs genpt.mb=$MB genpt.snoop=${snoop:-0} genpt.bench=$BENCH" \
 		-device "intel-iommu,intremap=on,$vtd" \
 		-device nvme,serial=genpt0,drive=nv0,addr=03.0 \
 		-drive "if=none,id=nv0,file=$dir/nvme.img,format=raw" \
 		-device edu,addr=04.0,dma_mask=0xffffffffffffffff \
 		-device virtio-blk-pci,drive=vd0,iommu_platform=on,disable-legacy=on,addr=05.0 \
 		-drive "if=none,id=vd0,file=$dir/virtio.img,format=raw" \
+		-device edu,addr=06.0,dma_mask=0xffffffffffffffff \
+		-device edu,addr=07.0 \
+		"${trace[@]}" -D >(trace_counter "$dir") \
 		</dev/null >"$dir/qemu.log" 2>&1 || rc=$?
+	counter=$!
+	wait "$counter" || true
 	echo "$rc $(genpt_elapsed "$t0")" >"$dir/qemu.rc"
 }
 
@@ -336,16 +445,53 @@ check_case() {
 	fi
 }
 
+# check_trace NAME: counts QEMU's invalidation trace events into
+# invalidations.txt; e2e_report.py sorts every DMAR fault (QEMU's trace and
+# the guest's kernel log) into expected (announced by the guest) and
+# unexpected, into faults.txt. Adds the results iotlb-inv and faults.
+check_trace() {
+	local dir=$E2E/$1 counts=$E2E/$1/trace-counts.txt
+	local out=$E2E/$1/results.txt ev n total=0 iotlb=""
+
+	touch "$counts"
+	: >"$dir/invalidations.txt"
+	for ev in $TRACE_EVENTS; do
+		[ "$ev" = vtd_dmar_fault ] && continue
+		n=$(awk -v ev="$ev" '$1 == ev { print $2 }' "$counts")
+		n=${n:-0}
+		echo "${ev#vtd_inv_desc_} $n" >>"$dir/invalidations.txt"
+		case $ev in
+		vtd_inv_desc_iotlb_*)
+			total=$((total + n))
+			iotlb="$iotlb ${ev#vtd_inv_desc_iotlb_}=$n"
+			;;
+		esac
+	done
+	# Unmaps happened (DMA API and IOAS_UNMAP): the IOTLB must have been
+	# invalidated, strict or lazy.
+	if [ "$total" -gt 0 ]; then
+		echo "iotlb-inv PASS$iotlb" >>"$out"
+	else
+		echo "iotlb-inv FAIL no IOTLB invalidation in QEMU's trace" >>"$out"
+	fi
+
+	# Every DMAR fault must be one the guest announced.
+	python3 "$GENPT_TOOLS/e2e_report.py" faults "$dir" >>"$out" ||
+		echo "faults FAIL e2e_report.py failed" >>"$out"
+}
+
 # --- main --------------------------------------------------------------------
 
 t_all=$(genpt_now)
 build_kernel
+build_tools
 build_initramfs
 
 for c in "${selected[@]}"; do
 	genpt_msg "e2e: booting $c ($(case_field "$c" 1) | $(case_field "$c" 2))"
 	boot_case "$c"
 	check_case "$c"
+	check_trace "$c"
 	read -r _ secs <"$E2E/$c/qemu.rc"
 	genpt_msg "e2e: $c: $(grep -c ' PASS' "$E2E/$c/results.txt") passed, $(grep -c ' FAIL' "$E2E/$c/results.txt" || true) failed (${secs}s)"
 done
@@ -365,7 +511,7 @@ for c in "${selected[@]}"; do
 		esac
 	done <"$E2E/$c/results.txt"
 	if grep -q ' FAIL' "$E2E/$c/results.txt"; then
-		echo "  console: ${E2E#$GENPT_ROOT/}/$c/console.log, QEMU: ${E2E#$GENPT_ROOT/}/$c/qemu.log"
+		echo "  console: ${E2E#"$GENPT_ROOT"/}/$c/console.log, QEMU: ${E2E#"$GENPT_ROOT"/}/$c/qemu.log"
 	fi
 done
 echo

@@ -1,17 +1,19 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# "make test": deps -> assemble -> KUnit on every configuration -> static
-# checks, with the wall-clock time of each stage and a summary. The last
-# line is "N passed, N failed[, N skipped]", summed over every KUnit result
-# of every configuration plus one per static check; the exit status is
-# non-zero iff anything failed.
+# "make test": deps -> assemble -> KUnit on every configuration -> the
+# end-to-end matrix (e2e.sh: Intel VT-d under QEMU) -> static checks, with
+# the wall-clock time of each stage and a summary. The last line is
+# "N passed, N failed[, N skipped]", summed over every KUnit result of every
+# configuration, every result of every e2e boot, plus one per static check;
+# the exit status is non-zero iff anything failed.
 #
 #   test.sh [-v] [--checks-only]
 #     -v             show kunit.py's output while it runs
 #     --checks-only  deps, assemble and the static checks ("make check")
 #
-# GENPT_ARCHS (space separated) restricts the configurations.
+# GENPT_ARCHS (space separated) restricts the configurations,
+# GENPT_E2E_CASES (space separated) the e2e boots (default: all).
 
 . "$(dirname "$0")/lib.sh"
 
@@ -54,6 +56,43 @@ fatal_stage() {
 		"stage failed, nothing else ran" >"$GENPT_RESULTS/stage-$name.res"
 }
 
+# The e2e matrix as one result line, build/results/e2e.res, with the
+# counts of e2e.sh's final "N passed, N failed" line. If e2e.sh stops
+# before it (a build failure), that is one failure.
+# shellcheck disable=SC2317 # called through stage
+run_e2e() {
+	local log=$GENPT_LOGS/e2e.log t0 rc last p=0 f=1 status=FAIL note cases=()
+
+	t0=$(genpt_now)
+	read -r -a cases <<<"${GENPT_E2E_CASES:-}"
+	if [ "$verbose" = 1 ]; then
+		"$GENPT_TOOLS/e2e.sh" "${cases[@]}" 2>&1 | tee "$log"
+	else
+		"$GENPT_TOOLS/e2e.sh" "${cases[@]}" >"$log" 2>&1
+	fi
+	rc=${PIPESTATUS[0]}
+	# progress and failures on the terminal, everything in the log
+	grep -E '^genpt: |  FAIL ' "$log"
+	last=$(tail -n 1 "$log")
+	if [[ $last =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
+		p=${BASH_REMATCH[1]}
+		f=${BASH_REMATCH[2]}
+		note="$p results of $(grep -c '^== ' "$log") boots"
+		if [ "$f" != 0 ]; then
+			note="failed: $(grep -h ' FAIL' "$GENPT_BUILD"/e2e/*/results.txt 2>/dev/null |
+				cut -d' ' -f1 | sort | uniq -c | awk '{ printf "%s%s x%s", s, $2, $1; s = ", " }')"
+		fi
+		[ "$rc" != 0 ] && [ "$f" = 0 ] && f=1 && note="exit status $rc"
+	else
+		note="e2e.sh stopped before its summary: $(grep -m 1 'error:' "$log" || echo "exit status $rc")"
+	fi
+	[ "$rc" = 0 ] && [ "$f" = 0 ] && status=PASS
+	printf 'e2e\t%s\t%d\t%d\t0\t%s\t%s\t%s\t%s\n' intel-vtd-qemu "$p" "$f" \
+		"$(genpt_elapsed "$t0")" "$status" "${log#"$GENPT_ROOT"/}" "$note" \
+		>"$GENPT_RESULTS/e2e.res"
+	[ "$status" = PASS ]
+}
+
 ccache_counts() {
 	genpt_have_ccache || return 0
 	ccache --print-stats 2>/dev/null |
@@ -68,7 +107,7 @@ finish() {
 		read -r ch cm <<<"$(ccache_counts)"
 		read -r bh bm <<<"$cc_before"
 		stages+=("$(printf 'ccache: %d hits, %d misses in this run (%s)' \
-			$((ch - bh)) $((cm - bm)) "${CCACHE_DIR#$GENPT_ROOT/}")")
+			$((ch - bh)) $((cm - bm)) "${CCACHE_DIR#"$GENPT_ROOT"/}")")
 	fi
 	printf '\nStage timings\n'
 	printf '  %s\n' "${stages[@]}"
@@ -98,6 +137,11 @@ for arch in $GENPT_ARCHS; do
 	expect+=(--expect "kunit $arch")
 	stage "kunit $arch" "$GENPT_TOOLS/kunit.sh" "${q[@]}" "$arch"
 done
+
+if [ $checks_only = 0 ]; then
+	expect+=(--expect "e2e intel-vtd-qemu")
+	stage e2e run_e2e
+fi
 
 stage checks "$GENPT_TOOLS/checks.sh"
 for c in checkpatch-files maintainers sparse w1 kernel-doc; do

@@ -10,7 +10,17 @@
 #           data set written with O_DIRECT, caches dropped, read back with
 #           O_DIRECT, checksums compared;
 #   00:04.0 edu: genpt_edu.ko (DMA API copies, then a write to an unmapped
-#           IOVA whose DMAR fault must show up in the kernel log).
+#           IOVA whose DMAR fault must show up in the kernel log);
+#   00:06.0 edu bound to vfio-pci: /vfio_edu, user space DMA through an
+#           iommufd IOAS (copies, a read-only mapping, an unmapped IOVA,
+#           snoop control as genpt.snoop=0|1 says);
+#   00:07.0 edu bound to dma_map_benchmark: /dma_map_benchmark, DMA API
+#           map/unmap latencies (printed, never judged).
+#
+# A DMA that must fault is announced by a line
+# "GENPT_E2E_EXPECT_FAULT: <result> write <bdf> 0x<iova>"; the DMAR fault
+# must then be in the kernel log (result <result>), and e2e.sh counts every
+# fault QEMU traces against these lines.
 #
 # Every result is one console line, "GENPT_E2E: <name> PASS|FAIL <detail>"
 # (e2e.sh parses them and checks the facts they report against the case);
@@ -34,14 +44,33 @@ mount -t debugfs debugfs /sys/kernel/debug
 # printed at the end.
 dmesg -n 4
 
-# Data set size in MiB: the --quick runs use less.
+# Data set size in MiB (the --quick runs use less), whether the IOMMU has
+# snoop control ("-": not checked), dma_map_benchmark seconds per run.
 mb=16
+snoop=-
+bench=3
 # shellcheck disable=SC2013 # words, not lines
 for arg in $(cat /proc/cmdline); do
 	case $arg in
 	genpt.mb=*) mb=${arg#genpt.mb=} ;;
+	genpt.snoop=*) snoop=${arg#genpt.snoop=} ;;
+	genpt.bench=*) bench=${arg#genpt.bench=} ;;
 	esac
 done
+
+VFIO_BDF=0000:00:06.0
+BENCH_BDF=0000:00:07.0
+
+# bind_override BDF DRIVER: bind a device to a driver that has no ID table
+# entry for it. Returns non-zero if it is not bound afterwards.
+bind_override() {
+	local d=/sys/bus/pci/devices/$1
+
+	[ -e "$d" ] || return 1
+	echo "$2" >"$d/driver_override" || return 1
+	echo "$1" >/sys/bus/pci/drivers_probe 2>/dev/null
+	[ "$(basename "$(readlink "$d/driver" 2>/dev/null)")" = "$2" ]
+}
 
 # The IOMMU as the kernel drives it: capability registers, root table
 # address (bit 10, SMT: scalable mode tables), domain type of each device.
@@ -97,11 +126,41 @@ check_disk() {
 	fi
 }
 
-# genpt_edu.ko runs its tests in probe; its results and the expected DMAR
-# faults are in the kernel log.
-check_edu() {
-	local iova bdf fault
+# check_fault_logged NAME BDF IOVA: the DMAR write fault of BDF at IOVA is
+# in the kernel log (result NAME).
+check_fault_logged() {
+	local name=$1 bdf=$2 iova fault
 
+	# The fault record has the page address without leading zeroes and
+	# the bus:dev.fn without the PCI domain.
+	iova=$(printf '0x%x' $(($3 & ~0xfff)))
+	bdf=${bdf#*:}
+	fault=""
+	for _ in $(seq 10); do
+		fault=$(dmesg | grep -E "DMAR: \[DMA Write (NO_PASID|PASID 0x[0-9a-f]+)\] Request device \[$bdf\] fault addr $iova " | head -n 1)
+		[ -n "$fault" ] && break
+		sleep 1
+	done
+	if [ -n "$fault" ]; then
+		result "$name" PASS "${fault#*DMAR: }"
+	else
+		result "$name" FAIL "no DMAR write fault for $bdf at $iova in the kernel log"
+	fi
+}
+
+# check_expected_faults FILE: every GENPT_E2E_EXPECT_FAULT line of FILE.
+check_expected_faults() {
+	local name bdf iova
+
+	sed -n 's/^GENPT_E2E_EXPECT_FAULT: \([^ ]*\) write \([^ ]*\) \(0x[0-9a-f]*\)$/\1 \2 \3/p' "$1" |
+	while read -r name bdf iova; do
+		check_fault_logged "$name" "$bdf" "$iova"
+	done
+}
+
+# genpt_edu.ko runs its tests in probe; its results and the expected DMAR
+# fault are in the kernel log.
+check_edu() {
 	if ! insmod /genpt_edu.ko; then
 		result edu-load FAIL "insmod genpt_edu.ko failed"
 		return
@@ -111,26 +170,54 @@ check_edu() {
 		return
 	fi
 	dmesg | sed -n 's/.*genpt_edu: result \(.*\)/GENPT_E2E: \1/p'
-
-	dmesg | sed -n 's/.*genpt_edu: expect-fault write \([^ ]*\) \(0x[0-9a-f]*\).*/\1 \2/p' |
-	while read -r bdf iova; do
-		# The fault record has the page address without leading zeroes
-		# and the bus:dev.fn without the PCI domain.
-		iova=$(printf '0x%x' $((iova)))
-		bdf=${bdf#*:}
-		fault=""
-		for _ in $(seq 10); do
-			fault=$(dmesg | grep -E "DMAR: \[DMA Write (NO_PASID|PASID 0x[0-9a-f]+)\] Request device \[$bdf\] fault addr $iova " | head -n 1)
-			[ -n "$fault" ] && break
-			sleep 1
-		done
-		if [ -n "$fault" ]; then
-			result edu-fault-logged PASS "${fault#*DMAR: }"
-		else
-			result edu-fault-logged FAIL "no DMAR write fault for $bdf at $iova in the kernel log"
-		fi
-	done
+	dmesg | sed -n 's/.*genpt_edu: done .* \([0-9]*\) bytes verified.*/GENPT_E2E_INFO: edu-bytes \1/p'
+	dmesg | sed -n 's/.*genpt_edu: expect-fault write \([^ ]*\) \(0x[0-9a-f]*\).*/GENPT_E2E_EXPECT_FAULT: edu-fault-logged write \1 \2/p' |
+		tee /tmp/edu-faults
+	check_expected_faults /tmp/edu-faults
 }
+
+# The VFIO test; its output goes to the console as it comes.
+check_vfio() {
+	local rc=0
+
+	if [ "$vfio_bound" != 1 ]; then
+		result vfio-setup FAIL "cannot bind $VFIO_BDF to vfio-pci"
+		return
+	fi
+	/vfio_edu "$VFIO_BDF" "$snoop" >/tmp/vfio.out 2>&1 || rc=$?
+	cat /tmp/vfio.out
+	echo "GENPT_E2E_INFO: vfio_edu exit status $rc"
+	check_expected_faults /tmp/vfio.out
+}
+
+# dma_map_benchmark (tools/testing/selftests/dma): one result per run, the
+# latencies in microseconds as it prints them.
+check_dmabench() {
+	local name=$1 out map unmap
+
+	shift
+	if [ "$bench_bound" != 1 ]; then
+		result "$name" FAIL "cannot bind $BENCH_BDF to dma_map_benchmark"
+		return
+	fi
+	if ! out=$(/dma_map_benchmark -s "$bench" "$@" 2>&1); then
+		result "$name" FAIL "dma_map_benchmark $*: $(echo "$out" | tail -n 1)"
+		return
+	fi
+	map=$(echo "$out" | sed -n 's/^average map latency(us):\([0-9.]*\) standard deviation:\([0-9.]*\)$/map_us=\1 map_sd=\2/p')
+	unmap=$(echo "$out" | sed -n 's/^average unmap latency(us):\([0-9.]*\) standard deviation:\([0-9.]*\)$/unmap_us=\1 unmap_sd=\2/p')
+	if [ -n "$map" ] && [ -n "$unmap" ]; then
+		result "$name" PASS "$map $unmap args=[$* -s $bench]"
+	else
+		result "$name" FAIL "no latencies in: $(echo "$out" | tr '\n' ';')"
+	fi
+}
+
+# Before genpt_edu.ko is loaded: it would take every edu.
+vfio_bound=0
+bind_override $VFIO_BDF vfio-pci && vfio_bound=1
+bench_bound=0
+bind_override $BENCH_BDF dma_map_benchmark && bench_bound=1
 
 check_iommu
 check_group nvme 0000:00:03.0
@@ -145,6 +232,23 @@ else
 fi
 
 check_edu
+check_vfio
+check_dmabench dmabench-g1 -t 1 -g 1
+check_dmabench dmabench-g512 -t 1 -g 512
+check_dmabench dmabench-g1-t2 -t 2 -g 1
+
+# For the "make run" report: the domains, the context/PASID entries (domain
+# IDs) and the I/O page tables (after the tests; the VFIO one is printed by
+# vfio_edu while it is mapped) as the driver shows them.
+for bdf in 0000:00:03.0 0000:00:04.0 0000:00:05.0 $VFIO_BDF $BENCH_BDF; do
+	echo "GENPT_E2E_INFO: group $bdf $(cat "/sys/bus/pci/devices/$bdf/iommu_group/type" 2>/dev/null)"
+done
+head -n 40 /sys/kernel/debug/iommu/intel/dmar_translation_struct 2>/dev/null |
+	sed 's/^/GENPT_E2E_CTX: /'
+for bdf in 0000:00:03.0 0000:00:04.0 0000:00:05.0 $BENCH_BDF; do
+	head -n 66 "/sys/kernel/debug/iommu/intel/$bdf/domain_translation_struct" 2>/dev/null |
+		sed "s/^/GENPT_E2E_PT: $bdf /"
+done
 
 echo GENPT_E2E_DONE
 echo "GENPT_E2E_DMESG_BEGIN"

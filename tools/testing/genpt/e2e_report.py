@@ -1,0 +1,397 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Host side analysis of the genpt end-to-end boots (e2e.sh).
+
+  e2e_report.py faults CASE_DIR
+      Sorts every DMAR fault of one boot into expected (announced by the
+      guest with GENPT_E2E_EXPECT_FAULT) and unexpected: the faults QEMU
+      traced (vtd_dmar_fault, trace-faults.log) and the fault records of the
+      guest's kernel log (console.log). Writes CASE_DIR/faults.txt and
+      prints one result line "faults PASS|FAIL <detail>": FAIL if a fault
+      was not announced, or an announced one is not in QEMU's trace.
+  e2e_report.py run-report CASE_DIR --spec 'NAME|IOMMU-OPTS|KARGS|EXPECT'
+      The report of "make run" from one boot: per device the IOMMU, the
+      domain, the I/O page table (format, levels, VA width: from the
+      driver's "page table: <format> levels=<n> va_bits=<n> ..." debugfs
+      line when it has one, else from the debugfs walk or cap SAGAW/MGAW),
+      features, bytes moved by DMA and verified, IOTLB invalidations (QEMU
+      trace, by type and domain ID), faults, dma_map_benchmark figures;
+      then every check of the boot. Exit status 1 if a check failed.
+"""
+
+import argparse
+import os
+import re
+import sys
+
+EXPECT = re.compile(r'^GENPT_E2E_EXPECT_FAULT: (\S+) (read|write) '
+                    r'(?:[0-9a-f]{4}:)?([0-9a-f]{2}):([0-9a-f]{2})\.([0-7]) '
+                    r'(0x[0-9a-f]+)')
+# intel-iommu's fault record (dmar_fault_do_one()).
+GUEST_FAULT = re.compile(r'DMAR: \[(DMA \w+|INTR-REMAP)[^]]*\] Request device '
+                         r'\[([0-9a-f]{2}):([0-9a-f]{2})\.([0-7])\] '
+                         r'(?:fault addr|fault index) (0x[0-9a-f]+)')
+# QEMU 7.2 hw/i386/trace-events: vtd_dmar_fault "sid 0x%x fault %d addr
+# 0x%lx write %d", after the log backend's "<pid>@<time>:" prefix.
+TRACE_FAULT = re.compile(r'(?:^|:)vtd_dmar_fault sid (0x[0-9a-f]+) fault (\d+) '
+                         r'addr (0x[0-9a-f]+) write (\d)')
+
+
+def sid(bus, dev, fn):
+    return int(bus, 16) << 8 | int(dev, 16) << 3 | int(fn)
+
+
+def page(addr):
+    return int(addr, 16) & ~0xfff
+
+
+def read_lines(path):
+    try:
+        with open(path, errors='replace') as f:
+            return [line.rstrip('\r\n').replace('\r', '') for line in f]
+    except OSError:
+        return []
+
+
+def guest_kernel_log(console):
+    """The kernel log the guest dumped at the end, else the whole console."""
+    try:
+        begin = console.index('GENPT_E2E_DMESG_BEGIN')
+        end = console.index('GENPT_E2E_DMESG_END', begin)
+        return console[begin + 1:end]
+    except ValueError:
+        return console
+
+
+def faults(args):
+    console = read_lines(os.path.join(args.case_dir, 'console.log'))
+    trace = read_lines(os.path.join(args.case_dir, 'trace-faults.log'))
+    expected = {}
+    for line in console:
+        m = EXPECT.match(line)
+        if m:
+            expected[(sid(*m.group(3, 4, 5)), page(m.group(6)))] = m.group(1)
+    report = []
+    traced = set()
+    trace_exp = trace_unexp = 0
+    for line in trace:
+        m = TRACE_FAULT.search(line)
+        if not m:
+            continue
+        key = (int(m.group(1), 16), page(m.group(3)))
+        if key in expected:
+            trace_exp += 1
+            traced.add(key)
+        else:
+            trace_unexp += 1
+            report.append('unexpected trace: ' + line)
+    log_exp = log_unexp = 0
+    for line in guest_kernel_log(console):
+        m = GUEST_FAULT.search(line)
+        if not m:
+            if 'DMAR: [' in line and 'fault' in line:
+                log_unexp += 1
+                report.append('unexpected log (unparsed): ' + line)
+            continue
+        key = (sid(*m.group(2, 3, 4)), page(m.group(5)))
+        if m.group(1).startswith('DMA') and key in expected:
+            log_exp += 1
+        else:
+            log_unexp += 1
+            report.append('unexpected log: ' + line)
+    missing = 0
+    for key, name in sorted(expected.items()):
+        seen = key in traced
+        missing += not seen
+        report.append('expected %s: sid %#06x page %#x %s' %
+                      (name, key[0], key[1], 'traced' if seen else 'NOT TRACED'))
+    summary = ('expected=%d (trace %d, log %d) unexpected: trace %d, log %d'
+               % (len(expected), trace_exp, log_exp, trace_unexp, log_unexp))
+    with open(os.path.join(args.case_dir, 'faults.txt'), 'w') as f:
+        f.write('\n'.join(report + [summary]) + '\n')
+    ok = not trace_unexp and not log_unexp and not missing
+    if missing:
+        summary += ', %d expected not traced' % missing
+    print('faults %s %s' % ('PASS' if ok else 'FAIL', summary))
+    return 0
+
+
+RESULT = re.compile(r'^(\S+) (PASS|FAIL|SKIP) ?(.*)$')
+# The header the genpt-converted driver puts in domain_translation_struct.
+PT_HEADER = re.compile(r'page table: (\S+) levels=(\d+) va_bits=(\d+) ?(.*)')
+CTX = re.compile(r'^GENPT_E2E_CTX: ([0-9a-f]{2}:[0-9a-f]{2}\.[0-7])\s+'
+                 r'0x([0-9a-f]+):0x([0-9a-f]+)\s+0x([0-9a-f]+):0x([0-9a-f]+)'
+                 r'\s+(-?\d+)\s+0x([0-9a-f]+):0x([0-9a-f]+):0x([0-9a-f]+)')
+
+DEVICES = [
+    ('0000:00:03.0', 'NVMe', 'nvme'),
+    ('0000:00:05.0', 'virtio-blk', 'virtio'),
+    ('0000:00:04.0', 'edu, DMA API (genpt_edu.ko)', 'edu'),
+    ('0000:00:06.0', 'edu, VFIO/iommufd (vfio_edu)', 'vfio'),
+    ('0000:00:07.0', 'edu, dma_map_benchmark', 'bench'),
+]
+
+DOMAIN_TYPES = {
+    'DMA': 'DMA (translated, strict: IOTLB invalidated at unmap)',
+    'DMA-FQ': 'DMA-FQ (translated, lazy: flush queue)',
+    'identity': 'identity (no translation)',
+}
+
+SIZES = {12: '4K', 21: '2M', 30: '1G', 39: '512G'}
+
+
+def pgsizes(bitmap):
+    return ' '.join(SIZES.get(b, '2^%d' % b) for b in range(64)
+                    if bitmap >> b & 1) or 'none'
+
+
+def walk_line(line):
+    """(top level, leaf level, leaf entry) of one debugfs walk line
+    "0x<iova_pfn> |<PML5E> <PML4E> <PDPE> [<PDE> [<PTE>]]", else None."""
+    if not line.startswith('0x') or '|' not in line:
+        return None
+    try:
+        f = [int(x, 16) for x in line.split('|', 1)[1].split()]
+    except ValueError:
+        return None
+    z = 0
+    while z < len(f) and not f[z]:
+        z += 1
+    k = 0
+    while z + k < len(f) and f[z + k]:
+        k += 1
+    if not k:
+        return None
+    top = 5 - z
+    return top, top - k + 1, f[z + k - 1]
+
+
+def kv(text):
+    return dict(m.group(1, 2) for m in re.finditer(r'(\w+)=(\S+)', text))
+
+
+def run_report(args):
+    d = args.case_dir
+    name, vtd_opts, kargs, expect = args.spec.split('|')
+    console = read_lines(os.path.join(d, 'console.log'))
+    results = []
+    for line in read_lines(os.path.join(d, 'results.txt')):
+        m = RESULT.match(line)
+        if m:
+            results.append(m.groups())
+    res = {n: (st, det) for n, st, det in results}
+    info, pt, ctx = {}, {}, {}
+    for line in console:
+        if line.startswith('GENPT_E2E_INFO: '):
+            w = line.split(None, 2)
+            if len(w) == 3:
+                info[w[1]] = w[2]
+            if w[1] == 'group' and len(w) == 3:
+                g = w[2].split()
+                info['group ' + g[0]] = g[1] if len(g) > 1 else '?'
+        elif line.startswith('GENPT_E2E_PT: '):
+            w = line.split(None, 2)
+            if len(w) == 3:
+                pt.setdefault(w[1], []).append(w[2])
+        else:
+            m = CTX.match(line)
+            if m:
+                ctx[m.group(1)] = m.groups()
+    counts = {}
+    for line in read_lines(os.path.join(d, 'trace-counts.txt')):
+        w = line.split()
+        if len(w) == 2 and w[1].isdigit():
+            counts[w[0]] = int(w[1])
+
+    iommu = kv(res.get('iommu', ('', ''))[1])
+    cap = int(iommu.get('cap', '0'), 16)
+    ecap = int(iommu.get('ecap', '0'), 16)
+    rtaddr = int(iommu.get('rtaddr', '0'), 16)
+    scalable = bool(rtaddr >> 10 & 1)
+    mgaw = (cap >> 16 & 0x3f) + 1
+    sagaw = cap >> 8 & 0x1f
+    coherent = (ecap >> 48 & 1) if scalable else (ecap & 1)
+    sc = ecap >> 7 & 1
+    edu_dom = kv(res.get('edu-domain', ('', ''))[1])
+    pgsize = int(edu_dom.get('pgsize', '0'), 16)
+    mb = None
+    m = re.match(r'(\d+)MiB', res.get('nvme-direct', ('', ''))[1])
+    if m:
+        mb = int(m.group(1))
+
+    qemu = ''
+    try:
+        qemu = open(os.path.join(d, 'qemu-version')).read().strip()
+    except OSError:
+        pass
+    print()
+    print('genpt make run: Intel VT-d end to end under %s' % (qemu or 'QEMU'))
+    print('  machine    q35, TCG, 2 CPUs, 1 GiB; -device intel-iommu,intremap=on,%s'
+          % vtd_opts)
+    print('  kernel     %s' % kargs)
+    print('  IOMMU      dmar0, %s mode, MGAW %d, SAGAW %#x, caching mode %s, '
+          'snoop control %s' % ('scalable' if scalable else 'legacy', mgaw,
+                                sagaw, 'on' if cap >> 7 & 1 else 'off',
+                                'yes' if sc else 'no'))
+    print('             cap %#x ecap %#x' % (cap, ecap))
+    print('             table walker %s (ecap.%s=%d)%s' % (
+        'coherent' if coherent else 'not coherent',
+        'SMPWC' if scalable else 'C', coherent,
+        '' if coherent else ': the driver flushes CPU caches after table writes'))
+
+    def did_of(bdf):
+        c = ctx.get(bdf[5:])
+        if not c:
+            return None
+        ctx_hi, pasid, v1 = int(c[3], 16), int(c[5]), int(c[7], 16)
+        if scalable:
+            return v1 & 0xffff if pasid == 0 else None
+        return ctx_hi >> 8 & 0xffff
+
+    def table(bdf):
+        lines = pt.get(bdf, [])
+        for line in lines:
+            m = PT_HEADER.search(line)
+            if m:
+                return ('%s, %s levels, %s-bit VA%s (driver: "%s")' %
+                        (m.group(1), m.group(2), m.group(3),
+                         ', ' + m.group(4) if m.group(4) else '',
+                         m.group(0).strip()), lines)
+        tops = [w[0] for w in map(walk_line, lines) if w]
+        if tops:
+            top = max(tops)
+            return ('6.12 dma_pte, %d levels, %d-bit VA (from the debugfs walk)'
+                    % (top, 12 + 9 * top), lines)
+        if not lines:
+            return None, lines
+        # An empty table: the width the 6.12 driver picks, the largest
+        # SAGAW not above MGAW.
+        agaw = max([a for a in range(5) if sagaw >> a & 1 and 30 + 9 * a <= mgaw]
+                   or [-1])
+        if agaw < 0:
+            return None, lines
+        return ('6.12 dma_pte, %d levels, %d-bit VA (empty table; from cap '
+                'SAGAW/MGAW)' % (agaw + 2, 30 + 9 * agaw), lines)
+
+    def leaves(lines):
+        hist, snp = {}, 0
+        for w in map(walk_line, lines):
+            if not w:
+                continue
+            size = SIZES.get(12 + 9 * (w[1] - 1), '?')
+            hist[size] = hist.get(size, 0) + 1
+            snp += bool(w[2] >> 11 & 1)
+        n = sum(hist.values())
+        if not n:
+            return 'none' if lines else 'not shown by the driver'
+        return '%s%s, SNP in %d of %d' % (
+            ', '.join('%s x %d' % (k, v) for k, v in sorted(
+                hist.items(), key=lambda kv_: kv_[0][-1] + kv_[0])),
+            ' (first 64 lines)' if len(lines) >= 66 else '', snp, n)
+
+    def invalidations(did):
+        if did is None:
+            return 'domain ID unknown'
+        parts = []
+        for ev in ('pages', 'pasid_pages', 'domain', 'pasid'):
+            n = counts.get('vtd_inv_desc_iotlb_%s@%#x' % (ev, did), 0)
+            if n:
+                parts.append('%s %d' % (ev, n))
+        return 'domain ID %#x: %s' % (did, ', '.join(parts) or 'none')
+
+    def det(r):
+        st, text = res.get(r, ('FAIL', 'missing'))
+        return st, text
+
+    for bdf, title, key in DEVICES:
+        print()
+        print('%s %s' % (bdf[5:], title))
+        group = info.get('group ' + bdf, '?')
+        if key == 'vfio':
+            st, _ = det('vfio-setup')
+            dom = ('unmanaged (iommufd IOAS, group default %s)' % group
+                   if st == 'PASS' else 'not attached (vfio-setup failed)')
+        else:
+            dom = DOMAIN_TYPES.get(group, group)
+        print('  domain         %s' % dom)
+        desc, lines = table(bdf)
+        print('  page table     %s' % (desc or 'not shown by the driver'))
+        print('  leaves         %s' % leaves(lines))
+        if key == 'vfio':
+            print('  snoop          %s' % det('vfio-snoop')[1])
+        elif key in ('edu', 'nvme', 'virtio'):
+            print('  page sizes     %s (DMA domain pgsize_bitmap %#x, from '
+                  'genpt_edu)' % (pgsizes(pgsize), pgsize))
+        if key in ('nvme', 'virtio'):
+            st, _ = det(key + '-direct')
+            ist, _ = det(key + '-image')
+            print('  DMA verified   %s' % (
+                '%d MiB written and read back with O_DIRECT, sha256 equal '
+                '(guest %s, host image %s)' % (mb, st, ist) if mb and st == 'PASS'
+                else 'FAILED: ' + det(key + '-direct')[1]))
+        elif key == 'edu':
+            print('  DMA verified   %s bytes through edu (coherent %s, '
+                  'streaming %s)' % (info.get('edu-bytes', '0'),
+                                     det('edu-coherent')[0],
+                                     det('edu-streaming')[0]))
+        elif key == 'vfio':
+            print('  DMA verified   %s bytes through edu (vfio-dma %s, '
+                  'read-only %s, unmap %s)' % (
+                      info.get('vfio-bytes', '0'), det('vfio-dma')[0],
+                      det('vfio-readonly')[0], det('vfio-unmap')[0]))
+            hw = [l.split(': ', 1)[1] for l in console
+                  if l.startswith('GENPT_E2E_INFO: hwpt-alloc ')]
+            if hw:
+                print('  HWPT flags     %s' % '; '.join(
+                    h.replace('hwpt-alloc ', '') for h in hw))
+        elif key == 'bench':
+            for r in ('dmabench-g1', 'dmabench-g512', 'dmabench-g1-t2'):
+                st, text = det(r)
+                m = re.search(r'map_us=(\S+) map_sd=(\S+) unmap_us=(\S+) '
+                              r'unmap_sd=(\S+) args=\[(.*)\]', text)
+                if st == 'PASS' and m:
+                    print('  %-20s map %6s us (sd %6s), unmap %6s us (sd %6s)'
+                          % ('[' + m.group(5) + ']', *m.group(1, 2, 3, 4)))
+                else:
+                    print('  %-14s FAILED: %s' % (r, text))
+        print('  IOTLB inv      %s' % invalidations(did_of(bdf)))
+
+    print()
+    inv = ['%s %d' % (ev, counts.get('vtd_inv_desc_iotlb_' + ev, 0))
+           for ev in ('global', 'domain', 'pages', 'pasid', 'pasid_pages')]
+    cc = ['%s %d' % (ev, counts.get('vtd_inv_desc_cc_' + ev, 0))
+          for ev in ('global', 'domain', 'device', 'devices')]
+    print('IOTLB invalidations (QEMU trace): %s' % ', '.join(inv))
+    print('context cache invalidations:      %s' % ', '.join(cc))
+    print('DMAR faults: %s' % det('faults')[1])
+    for line in console:
+        m = EXPECT.match(line)
+        if m:
+            st, text = det(m.group(1))
+            print('  %-28s %s %s' % (m.group(1), st, text))
+    failed = [(n, det_) for n, st, det_ in results if st != 'PASS']
+    print()
+    print('checks: %d passed, %d failed' % (len(results) - len(failed),
+                                           len(failed)))
+    for n, text in failed:
+        print('  FAIL %s: %s' % (n, text))
+    print('  all results: %s' % os.path.relpath(os.path.join(d, 'results.txt')))
+    return 1 if failed or not results else 0
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    sub = ap.add_subparsers(dest='cmd', required=True)
+    f = sub.add_parser('faults')
+    f.add_argument('case_dir')
+    r = sub.add_parser('run-report')
+    r.add_argument('case_dir')
+    r.add_argument('--spec', required=True)
+    args = ap.parse_args()
+    if args.cmd == 'faults':
+        return faults(args)
+    return run_report(args)
+
+
+if __name__ == '__main__':
+    sys.exit(main())

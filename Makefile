@@ -18,9 +18,13 @@
 #                                   the 6.12 io-pgtable (not a test); by
 #                                   default both: armv8 under UML, amdv1
 #                                   and x86_64 under QEMU
-#   make e2e [QUICK=1] [CASES="<case> ..."]   Intel VT-d end to end under
-#                                   QEMU: boot matrix with NVMe, virtio-blk
-#                                   and edu DMA (also part of make test)
+#   make e2e [QUICK=1] [CASES="<case> ..."] [BASELINE=1]   Intel VT-d end
+#                                   to end under QEMU: boot matrix with NVMe,
+#                                   virtio-blk and edu DMA (also part of
+#                                   make test); BASELINE=1: on 6.12 as is
+#   make bench-dma                  dma_map_benchmark, genpt VT-d against
+#                                   the 6.12 driver in the same run (not a
+#                                   test)
 #   make tree                       assemble build/src only
 #   make save-patch NAME=<slug> [SUBJECT=.. [BODY=..] | MSG=<file>]
 #   make refresh-patches            patches/ from build/src's git history
@@ -30,7 +34,7 @@
 
 .DEFAULT_GOAL := run
 .NOTPARALLEL:
-.PHONY: run run-kunit test check kunit bench-formats e2e tree save-patch refresh-patches clean distclean help
+.PHONY: run run-kunit test check kunit bench-formats bench-dma e2e tree save-patch refresh-patches clean distclean help
 
 T := tools/testing/genpt
 
@@ -67,7 +71,10 @@ bench-formats:
 e2e:
 	@$(RUN) $(T)/deps.sh
 	@$(RUN) $(T)/assemble.sh
-	@$(RUN) $(T)/e2e.sh $(if $(filter 1,$(QUICK)),--quick) $${CASES:-}
+	@$(RUN) $(T)/e2e.sh $(if $(filter 1,$(QUICK)),--quick) $(if $(filter 1,$(BASELINE)),--baseline) $${CASES:-}
+
+bench-dma:
+	@$(RUN) $(T)/bench-dma.sh
 
 tree:
 	@$(RUN) $(T)/deps.sh

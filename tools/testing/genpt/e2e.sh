@@ -5,10 +5,16 @@
 # do DMA through the driver's page tables, verified by content, and a DMA
 # to an unmapped IOVA must fault.
 #
-#   e2e.sh [--quick] [--list] [--define 'NAME|IOMMU-OPTS|KARGS|EXPECT'] [CASE...]
+#   e2e.sh [--quick] [--list] [--baseline] [--define 'NAME|IOMMU-OPTS|KARGS|EXPECT'] [CASE...]
 #
 # --define adds a case (fields as in CASES below) and runs it ("make run"
 # does this with the options it is given).
+#
+# --baseline runs the same on the unmodified 6.12 tree (build/pristine,
+# which O= builds never write to): the kernel in build/qemu-x86_64-base,
+# configured from the fragment without its genpt lines, results under
+# build/e2e-base/. It shows that the harness passes on the 6.12 driver, and
+# "make bench-dma" compares the dma_map_benchmark figures of both kernels.
 #
 # 1. builds a small x86_64 kernel in build/qemu-x86_64 from build/src with
 #    configs/qemu-x86_64.config (make allnoconfig + the fragment);
@@ -121,10 +127,12 @@ case_field() {	# case_field NAME INDEX
 }
 
 quick=0
+baseline=0
 selected=()
 while [ $# -gt 0 ]; do
 	case $1 in
 	--quick) quick=1 ;;
+	--baseline) baseline=1 ;;
 	--list) case_names; echo; exit 0 ;;
 	--define)
 		[ $# -ge 2 ] || usage
@@ -156,6 +164,20 @@ MB=16
 MB=${GENPT_E2E_MB:-$MB}
 
 [ -f "$GENPT_SRC/Makefile" ] || genpt_die "build/src is not assembled (run 'make tree')"
+KSRC=$GENPT_SRC
+if [ $baseline = 1 ]; then
+	KSRC=$GENPT_BUILD/pristine/$(genpt_pristine_id)/linux-source-6.12
+	[ -f "$KSRC/Makefile" ] || genpt_die "no pristine 6.12 tree at ${KSRC#"$GENPT_ROOT"/} (run 'make tree')"
+	BDIR=$GENPT_BUILD/qemu-x86_64-base
+	EDU_DIR=$GENPT_BUILD/qemu-x86_64-base-edu
+	TOOLS_DIR=$GENPT_BUILD/qemu-x86_64-base-tools
+	E2E=$GENPT_BUILD/e2e-base
+	KLOG=$GENPT_LOGS/e2e-base-kernel.log
+	# 6.12 has no generic page table to select
+	mkdir -p "$BDIR"
+	grep -v -E '^CONFIG_(GENERIC_PT|IOMMU_PT[A-Z0-9_]*)=' "$FRAGMENT" >"$BDIR/genpt-base.config"
+	FRAGMENT=$BDIR/genpt-base.config
+fi
 for t in $QEMU gzip cpio sha256sum timeout; do
 	command -v "$t" >/dev/null || genpt_die "$t not found (run tools/testing/genpt/deps.sh)"
 done
@@ -165,7 +187,7 @@ done
 mkdir -p "$GENPT_LOGS" "$BDIR" "$EDU_DIR" "$TOOLS_DIR" "$E2E"
 mapfile -t MAKEVARS < <(genpt_make_vars x86_64)
 kmake() {
-	make -C "$GENPT_SRC" O="$BDIR" "${MAKEVARS[@]}" "$@"
+	make -C "$KSRC" O="$BDIR" "${MAKEVARS[@]}" "$@"
 }
 
 # --- 1. kernel ---------------------------------------------------------------

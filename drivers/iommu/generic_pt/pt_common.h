@@ -175,22 +175,24 @@ static inline bool pt_test_sw_bit_acquire(const struct pt_state *pts,
 	const u32 *entry32p = pt_cur_table(pts, u32) + pts->index;
 	const u64 *entry64p = pt_cur_table(pts, u64) + pts->index;
 
-	/* Pairs with pt_set_sw_bit_release() after the flush */
+	u64 entry;
+
 	if (sizeof(u32) == PT_ITEM_WORD_SIZE)
+		/* Pairs with pt_set_sw_bit_release() after the flush */
 		return smp_load_acquire(entry32p) & pt_sw_bit(bitnr);
 	if (IS_ENABLED(CONFIG_64BIT))
+		/* Pairs with pt_set_sw_bit_release() after the flush */
 		return smp_load_acquire(entry64p) & pt_sw_bit(bitnr);
+
 	/*
 	 * A 32 bit kernel has no 64 bit acquire load. The bit is in one half
 	 * of the item and is only ever set, so a load that tears cannot see
-	 * it early; the barrier orders it before what the caller does next.
+	 * it early.
 	 */
-	{
-		u64 entry = READ_ONCE(*entry64p);
-
-		smp_mb();
-		return entry & pt_sw_bit(bitnr);
-	}
+	entry = READ_ONCE(*entry64p);
+	/* Acquire: pairs with pt_set_sw_bit_release() after the flush */
+	smp_mb();
+	return entry & pt_sw_bit(bitnr);
 }
 
 /*

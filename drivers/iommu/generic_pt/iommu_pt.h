@@ -199,6 +199,23 @@ static void pt_gather_range(struct pt_iommu *iommu_table,
 	iommu_iotlb_gather_add_range(iotlb_gather, iova, len);
 }
 
+/*
+ * gather->pgsize: the smallest leaf size in the gathered range (for the
+ * tables a map replaced: the size of the items that pointed to them, which
+ * the range is a multiple of). 6.12 drivers take it as the invalidation
+ * granule, and arm_smmu_iotlb_sync() skips a gather without one. The range
+ * may also hold larger leaves and freed tables, so it is no hint of the
+ * level the leaves are at.
+ */
+static void pt_gather_pgsize(struct iommu_iotlb_gather *iotlb_gather,
+			     unsigned int leaf_lg2)
+{
+	size_t pgsize = log2_to_int(leaf_lg2);
+
+	if (!iotlb_gather->pgsize || pgsize < iotlb_gather->pgsize)
+		iotlb_gather->pgsize = pgsize;
+}
+
 /* Common checks of the (iova, len) every operation takes */
 static int pt_check_args(pt_vaddr_t iova, u64 len, pt_vaddr_t *last_va)
 {
@@ -391,6 +408,8 @@ struct pt_iommu_map_args {
 	struct list_head free_list;
 	pt_vaddr_t free_first_va;
 	pt_vaddr_t free_last_va;
+	/* log2 of the smallest item whose table a leaf replaced */
+	unsigned int free_item_lg2;
 	struct pt_write_attrs attrs;
 	u64 pgsize_bitmap;
 	/* Output address of range->va, advanced with every leaf written */
@@ -513,6 +532,8 @@ static int pt_map_leaf(struct pt_state *pts, struct pt_iommu_map_args *map,
 		map->free_first_va = min(map->free_first_va,
 					 pt_index_to_va(pts));
 		map->free_last_va = max(map->free_last_va, pt_item_last_va(pts));
+		map->free_item_lg2 = min(map->free_item_lg2,
+					 pt_table_item_lg2sz(pts));
 	}
 
 	pts->index = start_index;
@@ -773,7 +794,13 @@ again:
 	iommu_table->driver_ops->change_top(iommu_table,
 					    virt_to_phys(pt_top_table(new_top_of_table)),
 					    pt_top_level(new_top_of_table));
-	WRITE_ONCE(common->top_of_table, new_top_of_table);
+	/*
+	 * Release: the new tables' entries (and on an incoherent walker their
+	 * write back) are visible before the top that leads to them. Taking
+	 * the lock is only an acquire. Pairs with the address dependency of
+	 * walkers on the READ_ONCE() of top_of_table in pt_make_range().
+	 */
+	smp_store_release(&common->top_of_table, new_top_of_table);
 	spin_unlock_irqrestore(top_lock, flags);
 	return 0;
 
@@ -802,6 +829,7 @@ static void pt_map_free_tables(struct pt_iommu *iommu_table,
 	iommu_iotlb_gather_init(&iotlb_gather);
 	iommu_iotlb_gather_add_range(&iotlb_gather, map->free_first_va,
 				     map->free_last_va - map->free_first_va + 1);
+	pt_gather_pgsize(&iotlb_gather, map->free_item_lg2);
 	list_splice_init(&map->free_list, &iotlb_gather.freelist);
 	iommu_iotlb_sync(domain, &iotlb_gather);
 }
@@ -842,6 +870,7 @@ int NS(map_pages)(struct iommu_domain *domain, unsigned long iova,
 	struct pt_iommu_map_args map = {
 		.oa = paddr,
 		.free_first_va = PT_VADDR_MAX,
+		.free_item_lg2 = PT_VADDR_MAX_LG2,
 	};
 	pt_vaddr_t last_va;
 	struct pt_range range;
@@ -911,6 +940,8 @@ EXPORT_SYMBOL_NS_GPL(NS(map_pages), GENERIC_PT_IOMMU);
 struct pt_unmap_args {
 	struct list_head free_list;
 	pt_vaddr_t unmapped;
+	/* log2 of the smallest leaf removed, for gather->pgsize */
+	unsigned int min_leaf_lg2;
 };
 
 /*
@@ -934,6 +965,7 @@ static __always_inline void pt_unmap_items(struct pt_state *pts,
 	pts->index = start_index;
 	pt_flush_items(pts, start_index, start_index + num);
 	unmap->unmapped += log2_mul(num, pt_table_item_lg2sz(pts));
+	unmap->min_leaf_lg2 = min(unmap->min_leaf_lg2, pt_table_item_lg2sz(pts));
 	pt_advance(pts, num);
 }
 
@@ -984,6 +1016,8 @@ static __always_inline int __unmap_range(struct pt_range *range, void *arg,
 			pt_flush_items(&pts, pts.index,
 				       pts.index + log2_to_int(num_contig_lg2));
 			unmap->unmapped += log2_to_int(pt_entry_oa_lg2sz(&pts));
+			unmap->min_leaf_lg2 = min(unmap->min_leaf_lg2,
+						  pt_entry_oa_lg2sz(&pts));
 			break;
 		}
 		pt_next_entry(&pts);
@@ -1005,6 +1039,7 @@ PT_MAKE_LEVELS(__unmap_range_fn, __unmap_range);
  * starts before @iova is left alone and stops the unmap; a leaf that ends
  * after the range is removed whole. Tables the range covers entirely are
  * freed through @iotlb_gather's freelist after the caller's IOTLB sync.
+ * iotlb_gather->pgsize is lowered to the smallest leaf size removed.
  *
  * Context: Process context, or atomic. Must not run concurrently with any
  * operation on an overlapping range.
@@ -1019,7 +1054,7 @@ size_t NS(unmap_pages)(struct iommu_domain *domain, unsigned long iova,
 	struct pt_iommu *iommu_table =
 		container_of(domain, struct pt_iommu, domain);
 	struct pt_common *common = common_from_iommu(iommu_table);
-	struct pt_unmap_args unmap = {};
+	struct pt_unmap_args unmap = { .min_leaf_lg2 = PT_VADDR_MAX_LG2 };
 	pt_vaddr_t last_va;
 	struct pt_range range;
 	size_t len;
@@ -1039,6 +1074,7 @@ size_t NS(unmap_pages)(struct iommu_domain *domain, unsigned long iova,
 	/* Covers every freed table: they lie inside the unmapped range */
 	pt_gather_range(iommu_table, iotlb_gather, iova,
 			iova + unmap.unmapped - 1);
+	pt_gather_pgsize(iotlb_gather, unmap.min_leaf_lg2);
 	list_splice_tail(&unmap.free_list, &iotlb_gather->freelist);
 	return unmap.unmapped;
 }

@@ -22,6 +22,7 @@
 #include <linux/dma-mapping.h>
 #include <linux/generic_pt/iommu.h>
 #include <linux/io.h>
+#include <linux/kthread.h>
 #include <linux/module.h>
 #include <linux/numa.h>
 #include <linux/spinlock.h>
@@ -653,6 +654,210 @@ static void kfmt_test_table_roundtrip(struct kunit *test)
 	}
 }
 
+/*
+ * pt_item64_write() orders the halves of an item on 32 bit kernels by
+ * clearing the low half first: that is only safe if an item whose low half
+ * is zero is empty to the walker, whatever its high half holds. Check it
+ * for every leaf and table entry the format writes, at the highest output
+ * address (so the high half is not zero) and for each permission.
+ */
+static void kfmt_check_low_half_empty(struct kunit *test, struct pt_state *pts,
+				      const char *what)
+{
+	u32 *halves = pt_cur_table(pts, u32) + 2 * pts->index;
+	unsigned int index = pts->index;
+
+	halves[IS_ENABLED(CONFIG_CPU_BIG_ENDIAN)] = 0;
+	pts->index = index;
+	KUNIT_EXPECT_EQ_MSG(test, pt_load_entry_raw(pts), PT_ENTRY_EMPTY,
+			    "%s at level %u with a zero low half is not empty",
+			    what, pts->level);
+	pt_clear_entries(pts, 0);
+}
+
+static void kfmt_test_present_in_low_half(struct kunit *test)
+{
+	static const unsigned int prots[] = {
+		IOMMU_READ, IOMMU_WRITE, IOMMU_READ | IOMMU_WRITE,
+	};
+	struct pt_common *common = kfmt_init_table(test);
+	struct pt_range range = kfmt_make_range(common);
+	unsigned int level, i, checked = 0;
+
+	if (PT_ITEM_WORD_SIZE != sizeof(u64))
+		kunit_skip(test, "the format has 32 bit items");
+
+	for (level = 0; level <= range.top_level; level++) {
+		struct pt_state pts = kfmt_scratch(test, &range, level);
+		u64 sizes = pt_possible_sizes(&pts);
+		unsigned int pgsz_lg2 = pt_table_item_lg2sz(&pts);
+		pt_oaddr_t table_pa = 0;
+
+		if (level) {
+			struct pt_state child =
+				kfmt_scratch(test, &range, level - 1);
+
+			table_pa = kfmt_highest_oa(common,
+						   pt_table_mem_lg2sz(&child));
+		}
+		for (i = 0; i != ARRAY_SIZE(prots); i++) {
+			struct pt_write_attrs attrs;
+
+			if (kunit_fmt_prot_refused(common, prots[i]))
+				continue;
+			attrs = kfmt_attrs(test, common, prots[i]);
+			if (level) {
+				kfmt_zero_table(&pts);
+				KUNIT_ASSERT_EQ(test, kfmt_load(&pts, 0),
+						PT_ENTRY_EMPTY);
+				KUNIT_ASSERT_TRUE(test,
+						  pt_install_table(&pts, table_pa,
+								   &attrs));
+				pts.index = 0;
+				kfmt_check_low_half_empty(test, &pts, "table");
+				checked++;
+			}
+			if (!(sizes & BIT_ULL(pgsz_lg2)))
+				continue;
+			kfmt_zero_table(&pts);
+			pts.index = 0;
+			pt_install_leaf_entry(&pts,
+					      kfmt_highest_oa(common, pgsz_lg2),
+					      pgsz_lg2, &attrs);
+			pts.index = 0;
+			kfmt_check_low_half_empty(test, &pts, "leaf");
+			checked++;
+		}
+	}
+	KUNIT_EXPECT_GT(test, checked, 0);
+}
+
+/*
+ * A walker reads whole items while the CPU rewrites them: on a 32 bit
+ * kernel a 64 bit item is two stores. A writer thread replaces a table
+ * entry with a leaf (as a map over an emptied table does) and clears the
+ * leaf (unmap), over and over; the test thread reads the item atomically
+ * as the IOMMU would and must only ever see empty, the table entry, the
+ * leaf, or an item the format calls empty. Both addresses are above 4GiB
+ * where the output address space allows, so that a mixed item is present
+ * with the wrong address.
+ */
+#define KFMT_STORE_RACE_ROUNDS 200000
+
+struct kfmt_store_race {
+	struct pt_state pts;
+	struct pt_write_attrs attrs;
+	pt_oaddr_t table_pa;
+	pt_oaddr_t leaf_oa;
+	unsigned int pgsz_lg2;
+	bool done;
+};
+
+static void kfmt_store_race_round(struct kfmt_store_race *race)
+{
+	race->pts.index = 0;
+	race->pts.entry = 0;
+	pt_install_table(&race->pts, race->table_pa, &race->attrs);
+	pt_install_leaf_entry(&race->pts, race->leaf_oa, race->pgsz_lg2,
+			      &race->attrs);
+	pt_clear_entries(&race->pts, 0);
+}
+
+static int kfmt_store_race_writer(void *arg)
+{
+	struct kfmt_store_race *race = arg;
+	unsigned int i;
+
+	for (i = 0; i != KFMT_STORE_RACE_ROUNDS; i++)
+		kfmt_store_race_round(race);
+	smp_store_release(&race->done, true);
+	return 0;
+}
+
+static void kfmt_test_item_store_race(struct kunit *test)
+{
+	struct pt_common *common = kfmt_init_table(test);
+	struct pt_range range = kfmt_make_range(common);
+	struct kfmt_store_race *race;
+	struct task_struct *writer;
+	unsigned long reads = 0, between = 0, torn = 0;
+	struct pt_state check;
+	u64 table_entry, leaf_entry;
+	unsigned int level;
+	u64 *itemp;
+
+	if (PT_ITEM_WORD_SIZE != sizeof(u64))
+		kunit_skip(test, "the format has 32 bit items");
+	if (num_online_cpus() < 2)
+		kunit_skip(test, "needs two CPUs");
+	for (level = 1; level <= range.top_level; level++) {
+		struct pt_state pts = { .range = &range, .level = level };
+
+		if (pt_possible_sizes(&pts) & BIT_ULL(pt_table_item_lg2sz(&pts)))
+			break;
+	}
+	if (level > range.top_level)
+		kunit_skip(test, "no level holds both tables and leaves");
+
+	race = kunit_kzalloc(test, sizeof(*race), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, race);
+	race->pts = kfmt_scratch(test, &range, level);
+	check = kfmt_scratch(test, &range, level);
+	race->attrs = kfmt_attrs(test, common,
+				 kunit_fmt_prot_refused(common, IOMMU_READ) ?
+					 IOMMU_READ | IOMMU_WRITE :
+					 IOMMU_READ);
+	race->pgsz_lg2 = pt_table_item_lg2sz(&race->pts);
+	{
+		struct pt_state child = kfmt_scratch(test, &range, level - 1);
+
+		race->table_pa = kfmt_highest_oa(common,
+						 pt_table_mem_lg2sz(&child));
+	}
+	/* Differs from the table's address in its high half, if it has one */
+	race->leaf_oa = log2_set_mod(kfmt_highest_oa(common, race->pgsz_lg2) >>
+					     1,
+				     0, race->pgsz_lg2);
+	kfmt_zero_table(&race->pts);
+	itemp = pt_cur_table(&race->pts, u64);
+
+	/* The two items the writer alternates between */
+	race->pts.index = 0;
+	race->pts.entry = 0;
+	KUNIT_ASSERT_TRUE(test, pt_install_table(&race->pts, race->table_pa,
+						 &race->attrs));
+	table_entry = READ_ONCE(*itemp);
+	pt_install_leaf_entry(&race->pts, race->leaf_oa, race->pgsz_lg2,
+			      &race->attrs);
+	leaf_entry = READ_ONCE(*itemp);
+	pt_clear_entries(&race->pts, 0);
+	KUNIT_ASSERT_EQ(test, READ_ONCE(*itemp), 0);
+
+	writer = kthread_run(kfmt_store_race_writer, race, "genpt-store-race");
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, writer);
+	while (!smp_load_acquire(&race->done)) {
+		/* One atomic 64 bit read, as the walker's */
+		u64 item = cmpxchg64(itemp, 0, 0);
+
+		reads++;
+		if (item == 0 || item == table_entry || item == leaf_entry)
+			continue;
+		pt_cur_table(&check, u64)[0] = item;
+		check.index = 0;
+		if (pt_load_entry_raw(&check) == PT_ENTRY_EMPTY) {
+			between++;
+			continue;
+		}
+		if (!torn)
+			kunit_err(test, "torn item %llx (table %llx leaf %llx)",
+				  item, table_entry, leaf_entry);
+		torn++;
+	}
+	kunit_info(test, "%lu reads, %lu between stores, %lu torn", reads,
+		   between, torn);
+	KUNIT_EXPECT_EQ(test, torn, 0);
+}
+
 /* ---- write attributes ---- */
 
 /*
@@ -1198,6 +1403,8 @@ static struct kunit_case kfmt_test_cases[] = {
 	KUNIT_CASE(kfmt_test_log2),
 	KUNIT_CASE_PARAM(kfmt_test_leaf_roundtrip, kfmt_cfgs_gen_params),
 	KUNIT_CASE_PARAM(kfmt_test_table_roundtrip, kfmt_cfgs_gen_params),
+	KUNIT_CASE_PARAM(kfmt_test_present_in_low_half, kfmt_cfgs_gen_params),
+	KUNIT_CASE_PARAM(kfmt_test_item_store_race, kfmt_cfgs_gen_params),
 	KUNIT_CASE_PARAM(kfmt_test_attrs, kfmt_cfgs_gen_params),
 	KUNIT_CASE_PARAM(kfmt_test_dirty, kfmt_cfgs_gen_params),
 	KUNIT_CASE_PARAM(kfmt_test_sw_bits, kfmt_cfgs_gen_params),

@@ -145,6 +145,16 @@ static void kiommu_iotlb_sync(struct iommu_domain *domain,
 	unsigned int i, j;
 
 	priv->syncs++;
+	/*
+	 * 6.12 drivers take gather->pgsize as the invalidation granule and
+	 * arm_smmu_iotlb_sync() skips a gather without one.
+	 */
+	if (gather->start <= gather->end || !list_empty(&gather->freelist)) {
+		KUNIT_EXPECT_TRUE_MSG(test, is_power_of_2(gather->pgsize),
+				      "gather->pgsize %zx", gather->pgsize);
+		KUNIT_EXPECT_LE(test, (u64)gather->pgsize,
+				(u64)gather->end - gather->start + 1);
+	}
 	/* The invalidation covers these: they are no longer stale */
 	for (i = 0; i < priv->num_stale;) {
 		if (gather->start <= priv->stale[i].first &&
@@ -1257,6 +1267,62 @@ static void kiommu_test_gather(struct kunit *test)
 }
 
 /*
+ * gather->pgsize is the smallest leaf size the gathered unmaps removed:
+ * a larger page and a smallest one unmapped together give the smallest,
+ * the larger page alone gives its own size, and a second unmap into the
+ * same gather can only lower it.
+ */
+static void kiommu_test_gather_pgsize(struct kunit *test)
+{
+	struct kiommu_priv *priv = test->priv;
+	struct iommu_domain *domain = kiommu_domain(priv);
+	unsigned long min_size = log2_to_int(kiommu_min_lg2(priv));
+	unsigned long larger = kiommu_pgsizes(priv) & ~(2 * min_size - 1);
+	struct iommu_iotlb_gather gather;
+	unsigned long big, iova;
+	pt_vaddr_t base;
+
+	if (!larger)
+		kunit_skip(test, "one page size only");
+	big = 1UL << __ffs(larger);
+	base = 4 * (pt_vaddr_t)big;
+	if (base + 2 * big - 1 > kiommu_max_iova(priv))
+		kunit_skip(test, "no room for two pages of %#lx", big);
+	iova = kiommu_iova(priv, base);
+
+	/* Separate maps: the small page never joins the large one */
+	kiommu_map_ok(priv, base, base, big);
+	kiommu_map_ok(priv, base + big, 7 * (pt_vaddr_t)big, min_size);
+	iommu_iotlb_gather_init(&gather);
+	kiommu_snapshot_tables(priv);
+	KUNIT_ASSERT_EQ(test,
+			(u64)NS(unmap_pages)(domain, iova, min_size,
+					     (big + min_size) / min_size,
+					     &gather),
+			(u64)(big + min_size));
+	kiommu_add_stale(priv, iova, iova + big + min_size - 1);
+	KUNIT_EXPECT_EQ(test, (u64)gather.pgsize, (u64)min_size);
+	kiommu_sync_and_check(priv, &gather);
+
+	kiommu_map_ok(priv, base, base, big);
+	kiommu_map_ok(priv, base + big, 7 * (pt_vaddr_t)big, min_size);
+	iommu_iotlb_gather_init(&gather);
+	kiommu_snapshot_tables(priv);
+	KUNIT_ASSERT_EQ(test,
+			(u64)NS(unmap_pages)(domain, iova, big, 1, &gather),
+			(u64)big);
+	kiommu_add_stale(priv, iova, iova + big - 1);
+	KUNIT_EXPECT_EQ(test, (u64)gather.pgsize, (u64)big);
+	KUNIT_ASSERT_EQ(test,
+			(u64)NS(unmap_pages)(domain, iova + big, min_size, 1,
+					     &gather),
+			(u64)min_size);
+	kiommu_add_stale(priv, iova + big, iova + big + min_size - 1);
+	KUNIT_EXPECT_EQ(test, (u64)gather.pgsize, (u64)min_size);
+	kiommu_sync_and_check(priv, &gather);
+}
+
+/*
  * Every table allocation of a map can fail: the map reports what it did,
  * the unwind removes it, the table stays usable and nothing leaks.
  */
@@ -1373,6 +1439,7 @@ static struct kunit_case kiommu_test_cases[] = {
 	KUNIT_CASE_PARAM(kiommu_test_random, kfmt_cfgs_gen_params),
 	KUNIT_CASE_PARAM(kiommu_test_dirty, kfmt_cfgs_gen_params),
 	KUNIT_CASE_PARAM(kiommu_test_gather, kfmt_cfgs_gen_params),
+	KUNIT_CASE_PARAM(kiommu_test_gather_pgsize, kfmt_cfgs_gen_params),
 	KUNIT_CASE_PARAM(kiommu_test_alloc_failures, kfmt_cfgs_gen_params),
 	{}
 };

@@ -169,59 +169,65 @@ enum {
 	PT_SW_BIT_WRITTEN_BACK = 0,
 };
 
+/*
+ * The 32 bit word of the item at pts->index that holds software bit
+ * @bitnr, and the bit in it. A 32 bit kernel has no 64 bit acquire load or
+ * release store, but the bit lies in one half of a 64 bit item, and that
+ * half is all the two functions below need to read or write.
+ */
+static inline u32 *pt_sw_bit_word(const struct pt_state *pts,
+				  unsigned int bitnr, u32 *mask)
+{
+	u32 *wordp = pt_cur_table(pts, u32) +
+		     pts->index * (PT_ITEM_WORD_SIZE / sizeof(u32));
+	u64 bit = pt_sw_bit(bitnr);
+
+	if (PT_ITEM_WORD_SIZE == sizeof(u32) || lower_32_bits(bit)) {
+		*mask = lower_32_bits(bit);
+		return wordp + (PT_ITEM_WORD_SIZE == sizeof(u64) &&
+				IS_ENABLED(CONFIG_CPU_BIG_ENDIAN));
+	}
+	*mask = upper_32_bits(bit);
+	return wordp + !IS_ENABLED(CONFIG_CPU_BIG_ENDIAN);
+}
+
 static inline bool pt_test_sw_bit_acquire(const struct pt_state *pts,
 					  unsigned int bitnr)
 {
-	const u32 *entry32p = pt_cur_table(pts, u32) + pts->index;
 	const u64 *entry64p = pt_cur_table(pts, u64) + pts->index;
+	const u32 *wordp;
+	u32 mask;
 
-	u64 entry;
-
-	if (sizeof(u32) == PT_ITEM_WORD_SIZE)
-		/* Pairs with pt_set_sw_bit_release() after the flush */
-		return smp_load_acquire(entry32p) & pt_sw_bit(bitnr);
-	if (IS_ENABLED(CONFIG_64BIT))
+	if (PT_ITEM_WORD_SIZE == sizeof(u64) && IS_ENABLED(CONFIG_64BIT))
 		/* Pairs with pt_set_sw_bit_release() after the flush */
 		return smp_load_acquire(entry64p) & pt_sw_bit(bitnr);
-
-	/*
-	 * A 32 bit kernel has no 64 bit acquire load. The bit is in one half
-	 * of the item and is only ever set, so a load that tears cannot see
-	 * it early.
-	 */
-	entry = READ_ONCE(*entry64p);
-	/* Acquire: pairs with pt_set_sw_bit_release() after the flush */
-	smp_mb();
-	return entry & pt_sw_bit(bitnr);
+	wordp = pt_sw_bit_word(pts, bitnr, &mask);
+	/* Pairs with pt_set_sw_bit_release() after the flush */
+	return smp_load_acquire(wordp) & mask;
 }
 
 /*
  * Only the thread that installed a table entry sets its software bits, and
- * the hardware never writes table entries, so a plain store is enough.
+ * the hardware never writes table entries, so a plain store is enough. On a
+ * 32 bit kernel only the half of the item that holds the bit is rewritten:
+ * the walker never sees the other half change.
  */
 static inline void pt_set_sw_bit_release(struct pt_state *pts,
 					 unsigned int bitnr)
 {
-	if (sizeof(u32) == PT_ITEM_WORD_SIZE) {
-		u32 *entryp = pt_cur_table(pts, u32) + pts->index;
+	u32 *wordp;
+	u32 mask;
 
-		/* Orders the flush before the mark, see the acquire above */
-		smp_store_release(entryp, READ_ONCE(*entryp) | pt_sw_bit(bitnr));
-	} else if (IS_ENABLED(CONFIG_64BIT)) {
+	if (PT_ITEM_WORD_SIZE == sizeof(u64) && IS_ENABLED(CONFIG_64BIT)) {
 		u64 *entryp = pt_cur_table(pts, u64) + pts->index;
 
 		/* Orders the flush before the mark, see the acquire above */
 		smp_store_release(entryp, READ_ONCE(*entryp) | pt_sw_bit(bitnr));
-	} else {
-		u64 *entryp = pt_cur_table(pts, u64) + pts->index;
-
-		/*
-		 * No 64 bit release store on a 32 bit kernel: a full barrier,
-		 * then a store that changes only the half holding the bit.
-		 */
-		smp_mb();
-		WRITE_ONCE(*entryp, READ_ONCE(*entryp) | pt_sw_bit(bitnr));
+		return;
 	}
+	wordp = pt_sw_bit_word(pts, bitnr, &mask);
+	/* Orders the flush before the mark, see the acquire above */
+	smp_store_release(wordp, READ_ONCE(*wordp) | mask);
 }
 
 /*
@@ -275,6 +281,10 @@ static inline struct pt_range pt_make_range_top(struct pt_common *common,
 static inline struct pt_range pt_make_range(struct pt_common *common,
 					    pt_vaddr_t va, pt_vaddr_t last_va)
 {
+	/*
+	 * The walk dereferences the table it read: that address dependency
+	 * orders it after pt_increase_top()'s release of the new top.
+	 */
 	return pt_make_range_top(common, READ_ONCE(common->top_of_table), va,
 				 last_va);
 }

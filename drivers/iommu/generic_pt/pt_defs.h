@@ -17,6 +17,8 @@
 #include <linux/atomic.h>
 #include <linux/bug.h>
 #include <linux/compiler.h>
+#include <linux/kernel.h>
+#include <asm/barrier.h>
 #include <linux/generic_pt/common.h>
 #include "pt_log2.h"
 
@@ -61,7 +63,8 @@ struct pt_range {
  *	pt_load_entry() returned PT_ENTRY_TABLE.
  * @entry: Raw value of the current item, as read by pt_load_entry().
  * @type: Classification of @entry.
- * @index: Current item in @table.
+ * @index: Current item in @table. A stage 2 top of 16 concatenated
+ *	64KiB tables has 2^17 items, so this is not narrower than int.
  * @end_index: One past the last item of @table the range touches.
  * @level: Level of @table. Walkers are instantiated per level so that
  *	this is a compile time constant in each copy of the walker.
@@ -72,16 +75,26 @@ struct pt_state {
 	struct pt_table_p *table_lower;
 	u64 entry;
 	enum pt_entry_type type;
-	unsigned short index;
-	unsigned short end_index;
+	unsigned int index;
+	unsigned int end_index;
 	u8 level;
 };
 
-#if IS_ENABLED(CONFIG_DEBUG_GENERIC_PT)
-#define PT_WARN_ON(cond) WARN_ON(cond)
-#else
-#define PT_WARN_ON(cond) ({ BUILD_BUG_ON_INVALID(cond); false; })
-#endif
+/*
+ * PT_WARN_ON() - test a condition that must not happen
+ *
+ * Evaluates @cond exactly once in every build and returns its truth, like
+ * WARN_ON(); only the warning depends on CONFIG_DEBUG_GENERIC_PT. Callers
+ * may therefore put an operation with a side effect in @cond, and the
+ * production build behaves like the debug build.
+ */
+#define PT_WARN_ON(cond)                                              \
+	({                                                            \
+		bool __pt_cond = !!(cond);                            \
+		if (IS_ENABLED(CONFIG_DEBUG_GENERIC_PT))              \
+			WARN_ON(__pt_cond);                           \
+		unlikely(__pt_cond);                                  \
+	})
 
 /*
  * Names of per format symbols: NS(map_pages) is pt_iommu_amdv1_map_pages
@@ -141,6 +154,42 @@ static inline bool pt_table_install64(struct pt_state *pts, u64 table_entry)
 	if (ret)
 		pts->entry = table_entry;
 	return ret;
+}
+
+/**
+ * pt_item64_write() - store a 64 bit item that a walker may read at any time
+ * @itemp: the item
+ * @value: its new value
+ *
+ * A 32 bit kernel stores a u64 as two 32 bit halves, and the IOMMU, which
+ * reads whole items, can fetch the item between the two stores. With the
+ * halves in the wrong order it would find a present item with the old high
+ * half, which with output addresses at or above 4GiB is another page. Every
+ * format keeps the bits that make an item present in its low half, so the
+ * halves are ordered to show the walker only the old item, a non-present
+ * one, or the new item: a present item first loses its low half, then the
+ * high half is written, then the new low half. dma_wmb() orders the stores
+ * as the device sees them. A 64 bit kernel stores the item at once.
+ */
+static inline void pt_item64_write(u64 *itemp, u64 value)
+{
+	u32 *halves = (u32 *)itemp;
+	u32 *low = &halves[IS_ENABLED(CONFIG_CPU_BIG_ENDIAN)];
+	u32 *high = &halves[!IS_ENABLED(CONFIG_CPU_BIG_ENDIAN)];
+
+	if (IS_ENABLED(CONFIG_64BIT)) {
+		WRITE_ONCE(*itemp, value);
+		return;
+	}
+	if (READ_ONCE(*low)) {
+		WRITE_ONCE(*low, 0);
+		dma_wmb();
+	}
+	WRITE_ONCE(*high, upper_32_bits(value));
+	if (lower_32_bits(value)) {
+		dma_wmb();
+		WRITE_ONCE(*low, lower_32_bits(value));
+	}
 }
 
 /**

@@ -49,7 +49,7 @@ static inline void pt_clear_entries(struct pt_state *pts,
 		u64 *tablep = pt_cur_table(pts, u64) + pts->index;
 
 		for (i = 0; i != log2_to_int(num_contig_lg2); i++)
-			WRITE_ONCE(tablep[i], 0);
+			pt_item64_write(&tablep[i], 0);
 	}
 }
 #endif

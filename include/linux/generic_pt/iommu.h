@@ -143,7 +143,10 @@ struct pt_iommu_cfg {
  * unmaps from @iova up to the first hole, never splits a leaf (one that
  * starts before @iova stops the unmap, one that ends after the range is
  * removed whole), frees tables the range covers through gather->freelist
- * and adds everything changed to @gather. Context: process or atomic; no
+ * and adds everything changed to @gather. gather->pgsize becomes the
+ * smallest leaf size any unmap into @gather removed: the range may also
+ * hold larger leaves and freed tables, so a driver must not take it as the
+ * level of every leaf (an ARM TTL hint). Context: process or atomic; no
  * concurrent operation on an overlapping range. Return: bytes unmapped,
  * possibly more than requested; 0 for invalid arguments.
  *

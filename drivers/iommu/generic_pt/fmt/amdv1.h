@@ -194,7 +194,7 @@ static inline void amdv1pt_install_leaf_entry(struct pt_state *pts,
 	if (oasz_lg2 == isz_lg2) {
 		entry |= FIELD_PREP(AMDV1PT_FMT_NEXT_LEVEL,
 				    AMDV1PT_FMT_NL_DEFAULT) | oa;
-		WRITE_ONCE(*tablep, entry);
+		pt_item64_write(tablep, entry);
 	} else {
 		/* ones from bit 12 to oasz_lg2 - 2, bit oasz_lg2 - 1 clear */
 		entry |= FIELD_PREP(AMDV1PT_FMT_NEXT_LEVEL,
@@ -202,7 +202,7 @@ static inline void amdv1pt_install_leaf_entry(struct pt_state *pts,
 			 ((oa | log2_to_max_int(oasz_lg2 - 1)) &
 			  AMDV1PT_FMT_OA);
 		for (i = 0; i != log2_to_int(oasz_lg2 - isz_lg2); i++)
-			WRITE_ONCE(tablep[i], entry);
+			pt_item64_write(&tablep[i], entry);
 	}
 	pts->entry = entry;
 }

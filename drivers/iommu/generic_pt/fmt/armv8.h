@@ -359,10 +359,12 @@ static inline void armv8pt_install_leaf_entry(struct pt_state *pts,
 	if (oasz_lg2 != isz_lg2)
 		entry |= ARMV8PT_FMT_CONT;
 
-	for (i = 0; i != log2_to_int(oasz_lg2 - isz_lg2); i++)
-		WRITE_ONCE(tablep[i],
-			   entry | armv8pt_oa_to_desc(common,
-						      oa + log2_mul(i, isz_lg2)));
+	for (i = 0; i != log2_to_int(oasz_lg2 - isz_lg2); i++) {
+		pt_oaddr_t item_oa = oa + log2_mul(i, isz_lg2);
+
+		pt_item64_write(&tablep[i],
+				entry | armv8pt_oa_to_desc(common, item_oa));
+	}
 	pts->entry = entry | armv8pt_oa_to_desc(common, oa);
 }
 

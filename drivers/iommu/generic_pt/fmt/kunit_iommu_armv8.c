@@ -249,6 +249,18 @@ static const struct armv8_shape_case armv8_shapes[] = {
 	  ARMV8_64K_SIZES },
 	{ ARMV8_CFG(BIT(PT_FEAT_ARMV8_S2), 16, 48, 48), 2, 6, 16, 1, 5, 2,
 	  ARMV8_64K_SIZES },
+	/*
+	 * 64KiB stage 2 tops of 2^16 and 2^17 items: 16 concatenated tables
+	 * at ARM level 3 (32 and 33 bit IAS) and ARM level 2 (45 and 46 bit)
+	 */
+	{ ARMV8_CFG(BIT(PT_FEAT_ARMV8_S2), 16, 32, 48), 0, 16, 32, 1, 5, 0,
+	  SZ_64K | SZ_2M },
+	{ ARMV8_CFG(BIT(PT_FEAT_ARMV8_S2), 16, 33, 48), 0, 17, 31, 1, 5, 0,
+	  SZ_64K | SZ_2M },
+	{ ARMV8_CFG(BIT(PT_FEAT_ARMV8_S2), 16, 45, 48), 1, 16, 19, 1, 5, 1,
+	  ARMV8_64K_SIZES },
+	{ ARMV8_CFG(BIT(PT_FEAT_ARMV8_S2), 16, 46, 48), 1, 17, 18, 1, 5, 1,
+	  ARMV8_64K_SIZES },
 };
 
 static void armv8_shape_desc(const struct armv8_shape_case *c, char *desc)
@@ -260,6 +272,50 @@ static void armv8_shape_desc(const struct armv8_shape_case *c, char *desc)
 }
 
 KUNIT_ARRAY_PARAM(armv8_shapes, armv8_shapes, armv8_shape_desc);
+
+/*
+ * The first and the last granule page of the input address space are
+ * distinct items of the top however many items it has: map both, each
+ * must translate to its own page, and unmapping one leaves the other.
+ */
+static void armv8_check_first_last(struct kunit *test,
+				   struct pt_iommu_armv8 *table)
+{
+	struct iommu_domain *domain = &table->iommu.domain;
+	size_t pgsize = log2_to_int(table->armpt.granule_lg2sz);
+	unsigned long first = domain->geometry.aperture_start;
+	unsigned long last = domain->geometry.aperture_end - (pgsize - 1);
+	struct iommu_iotlb_gather gather;
+	size_t mapped = 0;
+
+	KUNIT_ASSERT_EQ(test,
+			pt_iommu_armv8_map_pages(domain, first, pgsize, pgsize,
+						 1, IOMMU_READ, GFP_KERNEL,
+						 &mapped),
+			0);
+	KUNIT_ASSERT_EQ(test, mapped, pgsize);
+	mapped = 0;
+	KUNIT_ASSERT_EQ(test,
+			pt_iommu_armv8_map_pages(domain, last, 2 * pgsize,
+						 pgsize, 1, IOMMU_READ,
+						 GFP_KERNEL, &mapped),
+			0);
+	KUNIT_ASSERT_EQ(test, mapped, pgsize);
+	KUNIT_EXPECT_EQ(test, pt_iommu_armv8_iova_to_phys(domain, first),
+			(phys_addr_t)pgsize);
+	KUNIT_EXPECT_EQ(test, pt_iommu_armv8_iova_to_phys(domain, last),
+			(phys_addr_t)(2 * pgsize));
+
+	iommu_iotlb_gather_init(&gather);
+	KUNIT_EXPECT_EQ(test,
+			pt_iommu_armv8_unmap_pages(domain, last, pgsize, 1,
+						   &gather),
+			pgsize);
+	iommu_put_pages_list(&gather.freelist);
+	KUNIT_EXPECT_EQ(test, pt_iommu_armv8_iova_to_phys(domain, last), 0);
+	KUNIT_EXPECT_EQ(test, pt_iommu_armv8_iova_to_phys(domain, first),
+			(phys_addr_t)pgsize);
+}
 
 static void armv8_test_shape(struct kunit *test)
 {
@@ -297,6 +353,7 @@ static void armv8_test_shape(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, info.mair, 0);
 	else
 		KUNIT_EXPECT_EQ(test, info.mair, 0xf404ff44ULL);
+	armv8_check_first_last(test, table);
 }
 
 /* Walks of an incoherent walker are non-cacheable, outer shareable */

@@ -10,7 +10,8 @@
  * PT_FEAT_X86_64_AMD_ENCRYPT_TABLES (6.12 sets the SME C-bit in every leaf
  * and table entry; under QEMU the mask is 0).
  *
- * Intended difference in the leaves, see kdiff_legacy_leaf(): D.
+ * Intended difference in the leaves, see kdiff_legacy_leaf(): D in
+ * read-only leaves.
  */
 #ifndef __GENERIC_PT_FMT_LEGACY_AMD_V2_H
 #define __GENERIC_PT_FMT_LEGACY_AMD_V2_H
@@ -69,11 +70,10 @@ static inline enum pt_entry_type kdiff_legacy_load(struct kdiff_amd *amd,
 }
 
 /*
- * set_pte_attr() sets D (and A) in every leaf it writes. genpt sets A but
- * leaves D clear: x86_64 supports dirty tracking
- * (read_and_clear_dirty()), which only sees writes to leaves that start
- * clean. The cost is that the IOMMU sets D itself on the first write
- * through a writable leaf. Every other bit is identical.
+ * set_pte_attr() sets A and D in every leaf it writes. genpt sets D only
+ * in writable leaves, as 6.12's VT-d first stage did: the IOMMU never
+ * writes through a read-only leaf, so its D says nothing. Every other bit
+ * is identical.
  */
 static inline u64 kdiff_legacy_leaf(struct kdiff_amd *amd, u64 entry)
 {

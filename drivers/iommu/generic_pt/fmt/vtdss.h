@@ -19,10 +19,13 @@
  *     1     W        write allowed
  *     0     R        read allowed
  *
- * There is no present bit: an entry is in use when R or W is set, and this
- * format writes only entries that have one of them, so an entry is empty
- * exactly when it is zero. Table entries are R|W and the address: access
- * rights are the intersection over the walk and the leaf decides.
+ * There is no present bit: the walker uses an entry when R or W is set
+ * (dma_pte_present() in 6.12), and so does this format, which writes only
+ * entries that have one of them. An entry whose low half is zero is
+ * therefore empty whatever its high half holds, which the ordered stores
+ * of pt_item64_write() on 32 bit kernels rely on. Table entries are R|W and
+ * the address: access rights are the intersection over the walk and the
+ * leaf decides.
  */
 #ifndef __GENERIC_PT_FMT_VTDSS_H
 #define __GENERIC_PT_FMT_VTDSS_H
@@ -91,7 +94,7 @@ static inline enum pt_entry_type vtdss_pt_load_entry_raw(struct pt_state *pts)
 
 	entry = READ_ONCE(*tablep);
 	pts->entry = entry;
-	if (!entry)
+	if (!(entry & (VTDSS_FMT_R | VTDSS_FMT_W)))
 		return PT_ENTRY_EMPTY;
 	if (pts->level == 0 ||
 	    (vtdss_pt_can_have_leaf(pts) && (entry & VTDSS_FMT_PS)))
@@ -134,7 +137,7 @@ static inline void vtdss_pt_install_leaf_entry(struct pt_state *pts,
 
 	if (pts->level != 0)
 		entry |= VTDSS_FMT_PS;
-	WRITE_ONCE(*tablep, entry);
+	pt_item64_write(tablep, entry);
 	pts->entry = entry;
 }
 

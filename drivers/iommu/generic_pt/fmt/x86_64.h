@@ -9,11 +9,12 @@
  *   Every table is 4KiB of 512 8-byte entries; level 0 maps 4KiB pages,
  *   level 1 2MiB, level 2 1GiB, levels 3 and 4 hold only tables.
  *
- *     63    XD       execute disable
+ *     63    XD       execute disable (never set, as 6.12's users)
  *     51:12 Address  of the next table or the page
  *     11:9  Ignored  used here as software bits
  *     7     PS       page size: a 2MiB/1GiB leaf at levels 1/2 (PAT at 0)
- *     6     D        dirty, set by the walker on a write through a leaf
+ *     6     D        dirty; set up front in writable leaves (no user
+ *                    tracks dirty state through this format)
  *     5     A        accessed
  *     2     US       user; IOMMU requests are user requests
  *     1     RW       writable
@@ -142,7 +143,7 @@ static inline void x86_64_pt_install_leaf_entry(struct pt_state *pts,
 
 	if (pts->level != 0)
 		entry |= X86_64_FMT_PS;
-	WRITE_ONCE(*tablep, entry);
+	pt_item64_write(tablep, entry);
 	pts->entry = entry;
 }
 
@@ -171,41 +172,10 @@ static inline void x86_64_pt_attr_from_entry(const struct pt_state *pts,
 {
 	attrs->descriptor_bits = pts->entry &
 				 (X86_64_FMT_RW | X86_64_FMT_US | X86_64_FMT_A |
-				  X86_64_FMT_XD | __sme_set(0ULL));
+				  X86_64_FMT_D | X86_64_FMT_XD | __sme_set(0ULL));
 }
 
 #define pt_attr_from_entry x86_64_pt_attr_from_entry
-
-/* Dirty tracking: the walker sets D on a write through a writable leaf */
-static inline bool x86_64_pt_dirty_supported(const struct pt_common *common)
-{
-	return true;
-}
-
-#define pt_dirty_supported x86_64_pt_dirty_supported
-
-static inline bool x86_64_pt_is_write_dirty(const struct pt_state *pts)
-{
-	return READ_ONCE(pt_cur_table(pts, u64)[pts->index]) & X86_64_FMT_D;
-}
-
-#define pt_is_write_dirty x86_64_pt_is_write_dirty
-
-static inline void x86_64_pt_make_write_clean(struct pt_state *pts)
-{
-	pt_item64_clear_bits(pt_cur_table(pts, u64) + pts->index,
-			     X86_64_FMT_D);
-}
-
-#define pt_make_write_clean x86_64_pt_make_write_clean
-
-static inline bool x86_64_pt_make_write_dirty(struct pt_state *pts)
-{
-	return pt_item64_set_bits_if(pt_cur_table(pts, u64) + pts->index,
-				     X86_64_FMT_D, X86_64_FMT_RW);
-}
-
-#define pt_make_write_dirty x86_64_pt_make_write_dirty
 
 static inline u64 x86_64_pt_sw_bit(unsigned int bitnr)
 {
@@ -233,13 +203,20 @@ static inline int x86_64_pt_iommu_set_prot(struct pt_common *common,
 					   unsigned int iommu_prot)
 {
 	/*
-	 * x86 has no write-only pages: any leaf is readable. D starts clear
-	 * so that dirty tracking sees the first write.
+	 * x86 has no write-only pages: any leaf is readable. A, and D in
+	 * writable leaves, are set up front as 6.12's VT-d first stage did
+	 * (AMD v2 sets D in every leaf): neither user tracks dirty state
+	 * through this format, and a clear D would cost the walker a locked
+	 * update on the first write through each leaf, which on an
+	 * incoherent walker races the CPU's write back of the same line.
+	 *
+	 * IOMMU_NOEXEC is not encoded: IOMMU requests do not execute, and
+	 * neither 6.12 user ever set XD.
 	 */
 	u64 pte = X86_64_FMT_US | X86_64_FMT_A;
 
 	if (iommu_prot & IOMMU_WRITE)
-		pte |= X86_64_FMT_RW;
+		pte |= X86_64_FMT_RW | X86_64_FMT_D;
 	/* MMIO (MSI doorbells) is never encrypted memory */
 	if (pt_feature(common, PT_FEAT_X86_64_AMD_ENCRYPT_TABLES) &&
 	    !(iommu_prot & IOMMU_MMIO))

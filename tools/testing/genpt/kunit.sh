@@ -54,6 +54,9 @@ i386-pae)
 arm64) args+=(--arch=arm64 --cross_compile=aarch64-linux-gnu-) ;;
 *) genpt_die "unknown ARCH '$ARCH' (one of: $GENPT_ALL_ARCHS)" ;;
 esac
+# Four vCPUs: the stress and store race suites run threads that must
+# really race.
+args+=(--qemu_args='-smp 4')
 # Options of one configuration only (the AMD IOMMU driver on x86_64).
 [ -f "$GENPT_TOOLS/configs/$ARCH.config" ] &&
 	args+=(--kunitconfig="$GENPT_TOOLS/configs/$ARCH.config")

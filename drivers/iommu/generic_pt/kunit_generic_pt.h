@@ -684,7 +684,7 @@ static void kfmt_test_present_in_low_half(struct kunit *test)
 	struct pt_range range = kfmt_make_range(common);
 	unsigned int level, i, checked = 0;
 
-	if (PT_ITEM_WORD_SIZE != sizeof(u64))
+	if (sizeof(u64) != PT_ITEM_WORD_SIZE)
 		kunit_skip(test, "the format has 32 bit items");
 
 	for (level = 0; level <= range.top_level; level++) {
@@ -770,6 +770,7 @@ static int kfmt_store_race_writer(void *arg)
 
 	for (i = 0; i != KFMT_STORE_RACE_ROUNDS; i++)
 		kfmt_store_race_round(race);
+	/* Pairs with the reader's acquire: every store above came first */
 	smp_store_release(&race->done, true);
 	return 0;
 }
@@ -786,7 +787,7 @@ static void kfmt_test_item_store_race(struct kunit *test)
 	unsigned int level;
 	u64 *itemp;
 
-	if (PT_ITEM_WORD_SIZE != sizeof(u64))
+	if (sizeof(u64) != PT_ITEM_WORD_SIZE)
 		kunit_skip(test, "the format has 32 bit items");
 	if (num_online_cpus() < 2)
 		kunit_skip(test, "needs two CPUs");
@@ -835,6 +836,7 @@ static void kfmt_test_item_store_race(struct kunit *test)
 
 	writer = kthread_run(kfmt_store_race_writer, race, "genpt-store-race");
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, writer);
+	/* Pairs with the release at the writer's end */
 	while (!smp_load_acquire(&race->done)) {
 		/* One atomic 64 bit read, as the walker's */
 		u64 item = cmpxchg64(itemp, 0, 0);

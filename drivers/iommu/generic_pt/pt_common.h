@@ -182,9 +182,9 @@ static inline u32 *pt_sw_bit_word(const struct pt_state *pts,
 		     pts->index * (PT_ITEM_WORD_SIZE / sizeof(u32));
 	u64 bit = pt_sw_bit(bitnr);
 
-	if (PT_ITEM_WORD_SIZE == sizeof(u32) || lower_32_bits(bit)) {
+	if (sizeof(u32) == PT_ITEM_WORD_SIZE || lower_32_bits(bit)) {
 		*mask = lower_32_bits(bit);
-		return wordp + (PT_ITEM_WORD_SIZE == sizeof(u64) &&
+		return wordp + (sizeof(u64) == PT_ITEM_WORD_SIZE &&
 				IS_ENABLED(CONFIG_CPU_BIG_ENDIAN));
 	}
 	*mask = upper_32_bits(bit);
@@ -198,7 +198,7 @@ static inline bool pt_test_sw_bit_acquire(const struct pt_state *pts,
 	const u32 *wordp;
 	u32 mask;
 
-	if (PT_ITEM_WORD_SIZE == sizeof(u64) && IS_ENABLED(CONFIG_64BIT))
+	if (sizeof(u64) == PT_ITEM_WORD_SIZE && IS_ENABLED(CONFIG_64BIT))
 		/* Pairs with pt_set_sw_bit_release() after the flush */
 		return smp_load_acquire(entry64p) & pt_sw_bit(bitnr);
 	wordp = pt_sw_bit_word(pts, bitnr, &mask);
@@ -218,7 +218,7 @@ static inline void pt_set_sw_bit_release(struct pt_state *pts,
 	u32 *wordp;
 	u32 mask;
 
-	if (PT_ITEM_WORD_SIZE == sizeof(u64) && IS_ENABLED(CONFIG_64BIT)) {
+	if (sizeof(u64) == PT_ITEM_WORD_SIZE && IS_ENABLED(CONFIG_64BIT)) {
 		u64 *entryp = pt_cur_table(pts, u64) + pts->index;
 
 		/* Orders the flush before the mark, see the acquire above */

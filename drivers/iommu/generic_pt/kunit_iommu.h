@@ -994,14 +994,16 @@ static void kiommu_test_dynamic_top(struct kunit *test)
 	pt_vaddr_t min_size = log2_to_int(kiommu_min_lg2(priv));
 	struct pt_range range = pt_make_range(common, 0, 0);
 	unsigned int old_level = range.top_level;
-	pt_vaddr_t above = log2_to_int(range.max_vasz_lg2);
 	struct kiommu_hw_info info;
+	pt_vaddr_t above;
 	long pages;
 
 	if (!pt_feature(common, PT_FEAT_DYNAMIC_TOP))
 		kunit_skip(test, "configuration without PT_FEAT_DYNAMIC_TOP");
 	if (range.max_vasz_lg2 >= BITS_PER_LONG - 1)
 		kunit_skip(test, "the top already covers unsigned long");
+	/* Only now: a top that spans all of pt_vaddr_t has no address above */
+	above = log2_to_int(range.max_vasz_lg2);
 
 	kiommu_map_ok(priv, min_size, 0x1000000, min_size);
 	kiommu_map_ok(priv, above, 0x2000000, min_size);

@@ -43,6 +43,8 @@ mkdir -p "$GENPT_LOGS" "$GENPT_RESULTS" "$BDIR"
 args=(--build_dir="$BDIR"
       --kunitconfig=drivers/iommu/generic_pt/.kunitconfig
       --kunitconfig="$GENPT_TOOLS/configs/common.config")
+# Every boot gets GENPT_KUNIT_CPUS vCPUs (checked in the console log below).
+args+=(--qemu_args="-smp $GENPT_KUNIT_CPUS")
 case $ARCH in
 x86_64) args+=(--arch=x86_64) ;;
 # QEMU's default 32-bit CPU has no clflush, which every CPU with an
@@ -108,6 +110,12 @@ i386)
 		config_note="CONFIG_X86_PAE=y set in build/$ARCH/.config (must be off)"
 	;;
 esac
+# And the machine too: a kernel that brings up fewer CPUs than QEMU has
+# would run the concurrency suites on one.
+if [ -f "$BDIR/test.log" ] && grep -aq 'KTAP version' "$BDIR/test.log" &&
+   ! grep -aq "smp: Brought up .*, $GENPT_KUNIT_CPUS CPUs" "$BDIR/test.log"; then
+	config_note="${config_note:+$config_note; }not $GENPT_KUNIT_CPUS CPUs: $(grep -a -m1 -o 'smp: Brought up.*' "$BDIR/test.log" || echo 'no "smp: Brought up" line')"
+fi
 [ -n "$config_note" ] && echo "# genpt: $config_note" >>"$LOG"
 
 python3 "$GENPT_TOOLS/report.py" kunit-result --arch "$ARCH" --log "$LOG" \

@@ -40,6 +40,9 @@ GENPT_ARCHS=${GENPT_ARCHS:-$GENPT_ALL_ARCHS}
 
 GENPT_JOBS=${GENPT_JOBS:-$(nproc)}
 GENPT_KUNIT_TIMEOUT=${GENPT_KUNIT_TIMEOUT:-900}
+# vCPUs of every KUnit boot: the concurrency suites run 4 threads or more,
+# which must be able to race on distinct CPUs.
+GENPT_KUNIT_CPUS=${GENPT_KUNIT_CPUS:-4}
 
 # The kernel's make reads these from the environment; the scripts pass
 # what they need explicitly.

@@ -14,6 +14,8 @@
 #   make check                      static checks only
 #   make kunit ARCH=<cfg> [SUITE=<glob>]   one configuration:
 #                                   x86_64 | i386 | i386-pae | arm64
+#                                   (production) | x86_64-debug (debug
+#                                   checks, sanitizers, kmemleak scan)
 #   make bench-formats [ARCH=um|x86_64]    map/unmap timings, genpt against
 #                                   the 6.12 io-pgtable (not a test); by
 #                                   default both: armv8 under UML, amdv1
@@ -58,7 +60,7 @@ check:
 # Command-line variables reach the recipes' environment: use them from
 # there ($$ARCH), so that no value needs make-level quoting.
 kunit:
-	@test -n "$$ARCH" || { echo "usage: make kunit ARCH=<x86_64|i386|i386-pae|arm64> [SUITE=<glob>]" >&2; exit 2; }
+	@test -n "$$ARCH" || { echo "usage: make kunit ARCH=<x86_64|i386|i386-pae|arm64|x86_64-debug> [SUITE=<glob>]" >&2; exit 2; }
 	@$(RUN) $(T)/deps.sh
 	@$(RUN) $(T)/assemble.sh
 	@$(RUN) $(T)/kunit.sh "$$ARCH" "$${SUITE:-}"
@@ -98,4 +100,4 @@ distclean:
 	rm -rf build
 
 help:
-	@sed -n '3,28p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,35p' Makefile | sed 's/^# \{0,1\}//'

@@ -4,6 +4,7 @@
 # Build and run the KUnit tests of one configuration under QEMU.
 #
 #   kunit.sh [-q] ARCH [SUITE_GLOB]     ARCH: x86_64 i386 i386-pae arm64
+#                                             x86_64-debug
 #   kunit.sh --config-only ARCH         only generate build/ARCH/.config
 #
 # The kernel is built out of tree in build/ARCH from the assembled tree
@@ -11,9 +12,19 @@
 # (and to the terminal unless -q); its parsed results to
 # build/results/ARCH.json; and one line of counts to
 # build/results/kunit-ARCH.res for test.sh:
-#   kunit <arch> <passed> <failed> <skipped> <seconds> <PASS|FAIL> <log> <note>
+#   kunit <arch> (<build type>) <passed> <failed> <skipped> <seconds>
+#         <PASS|FAIL> <log> <note>
 # (tab separated).
 # A build failure, crash, timeout or missing result counts as a failure.
+#
+# The production configurations are one "kunit.py run". x86_64-debug
+# (configs/debug.config on top of x86_64: sanitizers, kmemleak) is built
+# with "kunit.py build" and booted here, without kunit_shutdown, into an
+# initramfs whose init (qemu/kunit-debug-init.sh) scans for leaks once the
+# built-in suites have run; "kunit.py parse" reads the console. Two more
+# result lines then go to the .res file: "<arch> kmemleak" (no unreferenced
+# object) and "<arch> sanitizers" (no KASAN, UBSAN, lockdep, sleep in
+# atomic, WARNING, BUG or Oops in the console log).
 
 . "$(dirname "$0")/lib.sh"
 
@@ -30,23 +41,37 @@ done
 ARCH=${1:-}
 SUITE=${2:-}
 [ -n "$ARCH" ] || genpt_die "usage: kunit.sh [-q] ARCH [SUITE_GLOB] (ARCH: $GENPT_ALL_ARCHS)"
+[[ " $GENPT_ALL_ARCHS " == *" $ARCH "* ]] ||
+	genpt_die "unknown ARCH '$ARCH' (one of: $GENPT_ALL_ARCHS)"
 [ -f "$GENPT_SRC/tools/testing/kunit/kunit.py" ] ||
 	genpt_die "build/src is not assembled (run 'make tree')"
 
+# A debug configuration is its base configuration plus configs/debug.config.
+BASE=${ARCH%-debug}
+debug=0
+[ "$BASE" != "$ARCH" ] && debug=1
+TYPE=$(genpt_build_type "$ARCH")
 BDIR=$(genpt_build_dir "$ARCH")
 LOG=$GENPT_LOGS/$ARCH.log
 JSON=$GENPT_RESULTS/$ARCH.json
 RES=$GENPT_RESULTS/kunit-$ARCH.res
 mkdir -p "$GENPT_LOGS" "$GENPT_RESULTS" "$BDIR"
 
-# Options common to "kunit.py config" and "kunit.py run".
-args=(--build_dir="$BDIR"
-      --kunitconfig=drivers/iommu/generic_pt/.kunitconfig
-      --kunitconfig="$GENPT_TOOLS/configs/common.config")
+# The fragments, in kunit.py's order (a later one wins).
+frags=("$GENPT_SRC/drivers/iommu/generic_pt/.kunitconfig" "$GENPT_TOOLS/configs/common.config")
+# Options of one configuration only (the AMD IOMMU driver on x86_64).
+[ -f "$GENPT_TOOLS/configs/$BASE.config" ] && frags+=("$GENPT_TOOLS/configs/$BASE.config")
+[ $debug = 1 ] && frags+=("$GENPT_TOOLS/configs/debug.config")
+
+# Options common to "kunit.py config", "build" and "run".
+args=(--build_dir="$BDIR")
+for f in "${frags[@]}"; do
+	args+=(--kunitconfig="${f#"$GENPT_SRC"/}")
+done
 # Every boot gets GENPT_KUNIT_CPUS vCPUs (checked in the console log below).
 args+=(--qemu_args="-smp $GENPT_KUNIT_CPUS")
 case $ARCH in
-x86_64) args+=(--arch=x86_64) ;;
+x86_64 | x86_64-debug) args+=(--arch=x86_64) ;;
 # QEMU's default 32-bit CPU has no clflush, which every CPU with an
 # IOMMU has and PT_FEAT_DMA_INCOHERENT needs on x86: use the full CPU.
 i386) args+=(--arch=i386 --qemu_args='-cpu max') ;;
@@ -54,14 +79,7 @@ i386-pae)
 	args+=(--arch=i386 --qemu_args='-cpu max' --kconfig_add CONFIG_HIGHMEM64G=y --kconfig_add CONFIG_X86_PAE=y)
 	;;
 arm64) args+=(--arch=arm64 --cross_compile=aarch64-linux-gnu-) ;;
-*) genpt_die "unknown ARCH '$ARCH' (one of: $GENPT_ALL_ARCHS)" ;;
 esac
-# Four vCPUs: the stress and store race suites run threads that must
-# really race.
-args+=(--qemu_args='-smp 4')
-# Options of one configuration only (the AMD IOMMU driver on x86_64).
-[ -f "$GENPT_TOOLS/configs/$ARCH.config" ] &&
-	args+=(--kunitconfig="$GENPT_TOOLS/configs/$ARCH.config")
 while read -r v; do
 	case $v in
 	CC=* | HOSTCC=*) args+=(--make_options "$v") ;;
@@ -76,6 +94,99 @@ if [ $config_only = 1 ]; then
 	exit 0
 fi
 
+# Every CONFIG_ line of the fragments must be in the .config, every "is
+# not set" one absent from it: a configuration without what its fragments
+# ask for must not pass. kunit.py checks only the merged set (into which
+# --kconfig_add and its QEMU configuration's lines go without a check) and
+# says so in its log only; this names each missing line in the result.
+check_fragments() {
+	local f line sym missing=()
+
+	[ -f "$BDIR/.config" ] || return 0
+	for f in "${frags[@]}"; do
+		while read -r line; do
+			case $line in
+			CONFIG_*=*)
+				grep -qxF "$line" "$BDIR/.config" || missing+=("$line")
+				;;
+			"# CONFIG_"*" is not set")
+				sym=${line#\# }
+				sym=${sym%% *}
+				grep -q "^$sym=" "$BDIR/.config" && missing+=("$line")
+				;;
+			esac
+		done <"$f"
+	done
+	[ ${#missing[@]} = 0 ] && return 0
+	printf 'not in build/%s/.config (dependencies not met?): %s' "$ARCH" "${missing[*]}"
+}
+
+# The initramfs of the debug boot: a static busybox and our init. Built
+# with the kernel's gen_init_cpio from a list, so it needs no root (for
+# /dev/console) and no staging directory; uncompressed, the kernel always
+# unpacks that.
+build_initramfs() {
+	local list=$BDIR/genpt-initramfs.list gen=$BDIR/usr/gen_init_cpio applet vars
+
+	[ -x /bin/busybox ] || { echo "/bin/busybox missing (package busybox-static; run deps.sh)"; return 1; }
+	if [ ! -x "$gen" ]; then
+		mapfile -t vars < <(genpt_make_vars "$ARCH")
+		make -C "$GENPT_SRC" O="$BDIR" "${vars[@]}" usr/gen_init_cpio || return 1
+	fi
+	{
+		echo "dir /bin 0755 0 0"
+		echo "dir /dev 0755 0 0"
+		echo "nod /dev/console 0600 0 0 c 5 1"
+		echo "dir /proc 0755 0 0"
+		echo "dir /sys 0755 0 0"
+		echo "file /bin/busybox /bin/busybox 0755 0 0"
+		for applet in $(/bin/busybox --list); do
+			[ "$applet" = busybox ] || echo "slink /bin/$applet busybox 0777 0 0"
+		done
+		echo "file /init $GENPT_TOOLS/qemu/kunit-debug-init.sh 0755 0 0"
+	} >"$list"
+	"$gen" -t 0 "$list" >"$BDIR/genpt-initramfs.cpio"
+}
+
+# The debug configuration: build, boot ourselves (no kunit_shutdown, so
+# that init runs after the suites), parse. Output in $LOG; returns the
+# first failing step's status. boot_note says why the boot failed.
+run_debug() {
+	local con=$BDIR/test.log qrc cmdline kernel=$BDIR/arch/x86/boot/bzImage tq
+	local build_args=(build "${args[@]}" --jobs="$GENPT_JOBS")
+
+	echo "# genpt: cd $GENPT_SRC && python3 tools/testing/kunit/kunit.py ${build_args[*]}"
+	python3 tools/testing/kunit/kunit.py "${build_args[@]}" </dev/null 2>&1 || return 1
+	config_note=$(check_fragments)
+	[ -z "$config_note" ] || return 1
+	build_initramfs 2>&1 || { boot_note="cannot build the initramfs"; return 1; }
+
+	# As kunit.py's x86_64 QEMU (qemu_configs/x86_64.py), plus the
+	# initramfs. panic=-1: a panic reboots, which ends QEMU (-no-reboot)
+	# at once; the kmemleak file is in debugfs.
+	cmdline="console=ttyS0 panic=-1 kunit.enable=1${SUITE:+ kunit.filter_glob=$SUITE}"
+	echo "# genpt: booting $kernel (console: ${con#"$GENPT_ROOT"/}, timeout ${GENPT_KUNIT_TIMEOUT}s)"
+	echo "# genpt: -append '$cmdline'"
+	tq=$(genpt_now)
+	timeout --kill-after=10 "$GENPT_KUNIT_TIMEOUT" qemu-system-x86_64 \
+		-nodefaults -m 1024 -smp "$GENPT_KUNIT_CPUS" -bios qboot.rom \
+		-display none -monitor none -no-reboot -serial "file:$con" \
+		-kernel "$kernel" -initrd "$BDIR/genpt-initramfs.cpio" \
+		-append "$cmdline" </dev/null >"$BDIR/qemu.log" 2>&1
+	qrc=$?
+	echo "# genpt: QEMU exit status $qrc after $(genpt_elapsed "$tq")s"
+	case $qrc in
+	0) ;;
+	124 | 137) boot_note="QEMU timed out after ${GENPT_KUNIT_TIMEOUT}s" ;;
+	*) boot_note="QEMU exit status $qrc: $(head -c 200 "$BDIR/qemu.log" | tr '\n' ' ')" ;;
+	esac
+	grep -aq GENPT_DEBUG_DONE "$con" ||
+		boot_note="${boot_note:+$boot_note; }init did not finish (no GENPT_DEBUG_DONE)"
+	# Test results as kunit.py run would show them.
+	python3 tools/testing/kunit/kunit.py parse --json="$JSON" "$con" </dev/null 2>&1 || return 1
+	[ -z "$boot_note" ]
+}
+
 # panic=-1: a kernel panic reboots, which ends QEMU (-no-reboot), instead
 # of hanging until the timeout.
 run_args=(run "${args[@]}" --jobs="$GENPT_JOBS" --timeout="$GENPT_KUNIT_TIMEOUT"
@@ -84,22 +195,36 @@ run_args=(run "${args[@]}" --jobs="$GENPT_JOBS" --timeout="$GENPT_KUNIT_TIMEOUT"
 
 rm -f "$JSON" "$RES"
 t0=$(genpt_now)
-{
-	echo "# genpt: $(date -u '+%F %T UTC') $ARCH"
-	echo "# genpt: cd $GENPT_SRC && python3 tools/testing/kunit/kunit.py ${run_args[*]}"
-} >"$LOG"
-if [ $quiet = 1 ]; then
-	python3 tools/testing/kunit/kunit.py "${run_args[@]}" </dev/null >>"$LOG" 2>&1
-	rc=$?
+config_note=""
+boot_note=""
+echo "# genpt: $(date -u '+%F %T UTC') $ARCH ($TYPE)" >"$LOG"
+if [ $debug = 1 ]; then
+	rm -f "$BDIR/test.log"
+	# A function's output cannot be tee'd without a subshell, which would
+	# lose config_note and boot_note: the log goes through a file.
+	if [ $quiet = 1 ]; then
+		run_debug >>"$LOG" 2>&1
+		rc=$?
+	else
+		run_debug > >(tee -a "$LOG") 2>&1
+		rc=$?
+		wait $!
+	fi
 else
-	python3 tools/testing/kunit/kunit.py "${run_args[@]}" </dev/null 2>&1 | tee -a "$LOG"
-	rc=${PIPESTATUS[0]}
+	echo "# genpt: cd $GENPT_SRC && python3 tools/testing/kunit/kunit.py ${run_args[*]}" >>"$LOG"
+	if [ $quiet = 1 ]; then
+		python3 tools/testing/kunit/kunit.py "${run_args[@]}" </dev/null >>"$LOG" 2>&1
+		rc=$?
+	else
+		python3 tools/testing/kunit/kunit.py "${run_args[@]}" </dev/null 2>&1 | tee -a "$LOG"
+		rc=${PIPESTATUS[0]}
+	fi
+	config_note=$(check_fragments)
 fi
 secs=$(genpt_elapsed "$t0")
-echo "# genpt: kunit.py exit status $rc after ${secs}s" >>"$LOG"
+echo "# genpt: exit status $rc after ${secs}s" >>"$LOG"
 
 # The configuration must be the one the name promises.
-config_note=""
 case $ARCH in
 i386-pae)
 	grep -qx 'CONFIG_X86_PAE=y' "$BDIR/.config" 2>/dev/null ||
@@ -117,19 +242,45 @@ if [ -f "$BDIR/test.log" ] && grep -aq 'KTAP version' "$BDIR/test.log" &&
 	config_note="${config_note:+$config_note; }not $GENPT_KUNIT_CPUS CPUs: $(grep -a -m1 -o 'smp: Brought up.*' "$BDIR/test.log" || echo 'no "smp: Brought up" line')"
 fi
 [ -n "$config_note" ] && echo "# genpt: $config_note" >>"$LOG"
+[ -n "$boot_note" ] && echo "# genpt: $boot_note" >>"$LOG"
 
-python3 "$GENPT_TOOLS/report.py" kunit-result --arch "$ARCH" --log "$LOG" \
-	--json "$JSON" --rc "$rc" --seconds "$secs" --config-error "$config_note" >"$RES" ||
+report_args=(--arch "$ARCH" --type "$TYPE" --log "$LOG" --json "$JSON" --rc "$rc" --seconds "$secs")
+[ -n "$config_note" ] && report_args+=(--error "$config_note")
+[ -n "$boot_note" ] && report_args+=(--error "$boot_note")
+python3 "$GENPT_TOOLS/report.py" kunit-result "${report_args[@]}" >"$RES" ||
 	genpt_die "cannot parse the results of $ARCH"
+if [ $debug = 1 ]; then
+	# Once all suites have run: kmemleak's report and the sanitizers'.
+	python3 "$GENPT_TOOLS/report.py" debug-result --arch "$ARCH" \
+		--console "$BDIR/test.log" \
+		--details "$GENPT_RESULTS/$ARCH-debug-details.txt" >>"$RES" ||
+		genpt_die "cannot check the console log of $ARCH"
+fi
 
-IFS=$'\t' read -r _ _ passed failed skipped _ status _ note <"$RES"
+status=PASS
+if [ $debug = 1 ]; then
+	# kmemleak and sanitizers: one line each, after the KUnit line.
+	while IFS=$'\t' read -r _ name _ _ _ _ st _ n; do
+		if [ "$st" = PASS ]; then
+			genpt_msg "kunit $name: ok ($n)"
+		else
+			genpt_err "kunit $name FAILED: $n"
+			status=FAIL
+		fi
+	done < <(tail -n +2 "$RES")
+	if [ $status = FAIL ]; then
+		genpt_err "first reports (all: ${GENPT_RESULTS#"$GENPT_ROOT"/}/$ARCH-debug-details.txt, console: build/$ARCH/test.log):"
+		head -n 60 "$GENPT_RESULTS/$ARCH-debug-details.txt" | sed 's/^/    /' >&2
+	fi
+fi
+IFS=$'\t' read -r _ _ passed failed skipped _ kstatus _ note <"$RES"
 [ "$note" = - ] && note=""
-if [ "$status" = PASS ]; then
-	genpt_msg "kunit $ARCH: $passed passed, $failed failed, $skipped skipped (${secs}s)"
+if [ "$kstatus" = PASS ]; then
+	genpt_msg "kunit $ARCH ($TYPE): $passed passed, $failed failed, $skipped skipped (${secs}s)"
 else
-	genpt_err "kunit $ARCH FAILED: $passed passed, $failed failed, $skipped skipped (${secs}s)${note:+: $note}"
+	genpt_err "kunit $ARCH ($TYPE) FAILED: $passed passed, $failed failed, $skipped skipped (${secs}s)${note:+: $note}"
 	if [ $quiet = 1 ]; then
-		genpt_err "log: ${LOG#$GENPT_ROOT/} (kernel console: build/$ARCH/test.log)"
+		genpt_err "log: ${LOG#"$GENPT_ROOT"/} (kernel console: build/$ARCH/test.log)"
 		if [ -f "$JSON" ]; then
 			# Tests ran: show the first failures with their details.
 			pattern='EXPECTATION FAILED|ASSERTION FAILED|\[(FAILED|CRASHED)\]|Kernel panic|BUG:|Oops|timed out'
@@ -147,7 +298,8 @@ else
 			tail -n 30 "$LOG" | sed 's/^/    /' >&2
 		fi
 	else
-		genpt_err "log: ${LOG#$GENPT_ROOT/} (kernel console: build/$ARCH/test.log)"
+		genpt_err "log: ${LOG#"$GENPT_ROOT"/} (kernel console: build/$ARCH/test.log)"
 	fi
-	exit 1
+	status=FAIL
 fi
+[ "$status" = PASS ]

@@ -34,7 +34,11 @@ GENPT_SRCPKG_PIN=6.12.117-1~deb12u1
 GENPT_OWNED_DIRS="drivers/iommu/generic_pt include/linux/generic_pt"
 GENPT_OWNED_FILES="Documentation/driver-api/generic_pt.rst"
 
-GENPT_ALL_ARCHS="x86_64 i386 i386-pae arm64"
+# The KUnit configurations. The first four are production builds
+# (.kunitconfig: what users ship); x86_64-debug is x86_64 plus
+# configs/debug.config (DEBUG_GENERIC_PT, fault injection, KASAN, UBSAN,
+# lockdep, kmemleak), booted to user space for a kmemleak scan.
+GENPT_ALL_ARCHS="x86_64 i386 i386-pae arm64 x86_64-debug"
 # The configurations "make test" runs; may be narrowed from the environment.
 GENPT_ARCHS=${GENPT_ARCHS:-$GENPT_ALL_ARCHS}
 
@@ -82,7 +86,7 @@ genpt_make_vars() {
 	local arch=$1 cc=gcc prefix=""
 
 	case $arch in
-	x86_64) echo "ARCH=x86_64" ;;
+	x86_64 | x86_64-debug) echo "ARCH=x86_64" ;;
 	i386 | i386-pae) echo "ARCH=i386" ;;
 	arm64)
 		echo "ARCH=arm64"
@@ -98,6 +102,14 @@ genpt_make_vars() {
 }
 
 genpt_build_dir() { printf '%s/%s' "$GENPT_BUILD" "$1"; }
+
+# What a configuration builds, as the stage list and the summary show it.
+genpt_build_type() {
+	case $1 in
+	*-debug) printf 'debug+sanitizers' ;;
+	*) printf 'production' ;;
+	esac
+}
 
 genpt_pristine_id() {
 	local v

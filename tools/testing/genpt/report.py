@@ -2,8 +2,13 @@
 # SPDX-License-Identifier: GPL-2.0
 """Result handling for the genpt test scripts.
 
-  report.py kunit-result --arch A --log L --json J --rc N --seconds S
-      Turn one kunit.py run into a result line (see kunit.sh).
+  report.py kunit-result --arch A --type T --log L --json J --rc N --seconds S
+                         [--error NOTE]...
+      Turn one kunit.py run into a result line (see kunit.sh); each --error
+      is one more failure.
+  report.py debug-result --arch A --console C --details D
+      The kmemleak and sanitizer results of a debug boot (see kunit.sh):
+      two result lines; the reports themselves go to D.
   report.py summary RESFILE...
       Print the per-arch / per-check table and the final count line; exit 1
       if anything failed.
@@ -99,6 +104,11 @@ def kunit_result(args):
         if passed + failed + skipped == 0:
             failed = 1
             notes.append('no tests ran')
+    # A configuration, boot or machine error (kunit.sh says which) is one
+    # failure of its own; the exit status then says nothing more.
+    for err in args.error or []:
+        failed += 1
+        notes.append(err)
     if args.rc != 0 and not failed:
         failed = 1
         notes.append('kunit.py exited with status %d' % args.rc)
@@ -108,13 +118,193 @@ def kunit_result(args):
         if bad:
             notes.append('failed: ' + ', '.join(bad[:5]) +
                          (', ...' if len(bad) > 5 else ''))
-    if args.config_error:
-        failed += 1
-        notes.append(args.config_error)
     status = 'FAIL' if failed else 'PASS'
-    print('\t'.join(['kunit', args.arch, str(passed), str(failed),
-                     str(skipped), args.seconds, status, rel(args.log),
-                     '; '.join(notes) or '-']))
+    print('\t'.join(['kunit', '%s (%s)' % (args.arch, args.type),
+                     str(passed), str(failed), str(skipped), args.seconds,
+                     status, rel(args.log), '; '.join(notes) or '-']))
+
+
+# Console lines of a debug boot (kunit.sh) and what they mean. The first
+# pattern that matches a line names its report; "WARNING:" and "BUG:" come
+# last, so that a lockdep or sleep-in-atomic report is named as such.
+SANITIZER_REPORTS = [
+    ('KASAN', re.compile(r'BUG: KASAN: ')),
+    ('UBSAN', re.compile(r'UBSAN: ')),
+    ('lockdep', re.compile(
+        r'WARNING: (possible (circular|recursive) locking|inconsistent lock'
+        r' state|possible irq lock inversion|suspicious RCU usage|bad unlock'
+        r' balance|held lock freed|.*lock held)|INFO: trying to register'
+        r' non-static key|BUG: (MAX_LOCK|MAX_STACK_TRACE|looking up invalid'
+        r' subclass)|turning off the locking correctness validator')),
+    ('sleep in atomic', re.compile(
+        r'BUG: (sleeping function called from invalid context|scheduling'
+        r' while atomic)')),
+    ('WARNING', re.compile(r'\bWARNING: ')),
+    ('BUG', re.compile(r'\bBUG: |kernel BUG at ')),
+    ('Oops', re.compile(r'\bOops\b|general protection fault|Kernel panic')),
+]
+# Not sanitizer reports, but worth a note: under TCG on a loaded machine a
+# vCPU can be descheduled long enough for these.
+STALL = re.compile(r'rcu: INFO: .*detected stall|INFO: task .* blocked for more than')
+# kmemleak could not track every object: its report would be incomplete.
+KMEMLEAK_OFF = re.compile(r'kmemleak: (Kernel memory leak detector disabled|'
+                          r'Cannot allocate|Memory pool empty|'
+                          r'Automatic memory scanning thread ended)')
+PRINTK_PREFIX = re.compile(r'^\[\s*\d+\.\d+\]\s?')
+FRAME = re.compile(r'^\s*(?:\[<[0-9a-f]+>\]\s*)?([A-Za-z0-9_.$]+)\+0x')
+
+# Leaks that are 6.12's and not ours, each ignored by its exact backtrace
+# (the functions, innermost first, after kmemleak's own allocation hooks),
+# with the reason. Empty: the debug boot reports none.
+KNOWN_LEAKS = []
+
+
+def console_lines(path):
+    try:
+        with open(path, 'rb') as f:
+            data = f.read().decode('utf-8', 'replace')
+    except OSError:
+        return None
+    return [PRINTK_PREFIX.sub('', l.rstrip('\r')) for l in data.split('\n')]
+
+
+def kmemleak_blocks(lines):
+    """The kmemleak report between the init's markers, as a list of
+    objects (lists of lines), or None without a complete report."""
+    try:
+        begin = lines.index('GENPT_KMEMLEAK_BEGIN')
+        end = lines.index('GENPT_KMEMLEAK_END', begin)
+    except ValueError:
+        return None, (0, 0)
+    blocks = []
+    for line in lines[begin + 1:end]:
+        if line.startswith('unreferenced object '):
+            blocks.append([line])
+        elif blocks and line.startswith(' '):
+            blocks[-1].append(line)
+    return blocks, (begin, end)
+
+
+def block_frames(block):
+    frames = []
+    in_bt = False
+    for line in block:
+        if line.strip().startswith('backtrace'):
+            in_bt = True
+        elif in_bt:
+            m = FRAME.match(line)
+            if m:
+                frames.append(m.group(1))
+    return frames
+
+
+def known_leak(frames):
+    for reason, known in KNOWN_LEAKS:
+        if frames[:len(known)] == known:
+            return reason
+    return None
+
+
+def debug_result(args):
+    lines = console_lines(args.console)
+    details = []
+    log = rel(args.console)
+
+    def row(name, ok, note):
+        # the time is the configuration's, on its own line
+        print('\t'.join(['kunit', '%s %s' % (args.arch, name), str(int(ok)),
+                         str(int(not ok)), '0', '-',
+                         'PASS' if ok else 'FAIL', log, note or '-']))
+
+    if lines is None:
+        row('kmemleak', False, 'no console log')
+        row('sanitizers', False, 'no console log')
+        return
+
+    # kmemleak
+    blocks, (begin, end) = kmemleak_blocks(lines)
+    off = [l for l in lines if KMEMLEAK_OFF.search(l)]
+    ignored = []
+    if blocks is None:
+        ok, note = False, 'no kmemleak report: ' + (
+            'kmemleak not in debugfs' if 'GENPT_KMEMLEAK_MISSING' in
+            ' '.join(lines) else 'init did not get to the scan')
+    elif any(l.startswith('GENPT_KMEMLEAK_ERROR') for l in lines):
+        ok, note = False, [l for l in lines
+                           if l.startswith('GENPT_KMEMLEAK_ERROR')][0]
+    elif off:
+        ok, note = False, 'kmemleak stopped tracking: ' + off[0].strip()
+    else:
+        leaks = []
+        for b in blocks:
+            frames = [f for f in block_frames(b)
+                      if not f.startswith(('kmemleak_', '__kmemleak'))]
+            reason = known_leak(frames)
+            if reason:
+                ignored.append((reason, b))
+            else:
+                leaks.append((frames, b))
+        ok = not leaks
+        if ok:
+            note = '0 unreferenced objects after 2 scans'
+        else:
+            frames, b = leaks[0]
+            note = '%d unreferenced object(s); first %s from %s' % (
+                len(leaks), b[0].split('(')[-1].rstrip('):'),
+                ' < '.join(frames[:6]) or 'no backtrace')
+            details.append('kmemleak: %d unreferenced object(s)' % len(leaks))
+            for _, b in leaks:
+                details.extend(b)
+        if ignored:
+            note += '; %d known 6.12 leak(s) ignored (%s)' % (
+                len(ignored), ', '.join(sorted({r for r, _ in ignored})))
+    row('kmemleak', ok, note)
+
+    # sanitizers, outside the kmemleak report
+    found = []
+    stalls = 0
+    for i, line in enumerate(lines):
+        # kmemleak's report is judged above; our init's lines are ours
+        if blocks is not None and begin <= i <= end or line.startswith('GENPT_'):
+            continue
+        if STALL.search(line):
+            stalls += 1
+            continue
+        for kind, pattern in SANITIZER_REPORTS:
+            if pattern.search(line):
+                found.append((kind, i))
+                break
+    if found:
+        counts = {}
+        for kind, _ in found:
+            counts[kind] = counts.get(kind, 0) + 1
+        note = ', '.join('%s x%d' % kv for kv in counts.items()) + \
+            ': ' + lines[found[0][1]].strip()
+        details.append('')
+        details.append('console reports: %s' % ', '.join(
+            '%s x%d' % kv for kv in counts.items()))
+        for kind, i in found[:10]:
+            details.append('--- %s, console line %d' % (kind, i + 1))
+            # the report up to its end marker, our next line or 30 lines
+            for line in lines[i:i + 30]:
+                if line.startswith('GENPT_'):
+                    break
+                details.append(line)
+                if line.startswith('---[ end trace') or line.startswith('====='):
+                    if line is not lines[i]:
+                        break
+    else:
+        note = 'no KASAN, UBSAN, lockdep, sleep in atomic, WARNING, BUG, Oops'
+    if stalls:
+        note += '; %d stall warning(s), not counted' % stalls
+    row('sanitizers', not found, note)
+
+    with open(args.details, 'w') as f:
+        f.write('\n'.join(details) + '\n' if details else
+                'no kmemleak or sanitizer report\n')
+        for reason, b in ignored:
+            f.write('\nignored (%s):\n' % reason)
+            f.write('\n'.join(b) + '\n')
 
 
 def read_results(paths):
@@ -262,7 +452,14 @@ def main():
     k.add_argument('--json', required=True)
     k.add_argument('--rc', type=int, required=True)
     k.add_argument('--seconds', required=True)
-    k.add_argument('--config-error', default='')
+    k.add_argument('--type', required=True,
+                   help='build type: production, debug+sanitizers')
+    k.add_argument('--error', action='append',
+                   help='a configuration or boot error: one more failure')
+    d = sub.add_parser('debug-result')
+    d.add_argument('--arch', required=True)
+    d.add_argument('--console', required=True)
+    d.add_argument('--details', required=True)
     s = sub.add_parser('summary')
     s.add_argument('--expect', dest='missing', action='append',
                    help='"kind name" that must have a result')
@@ -277,6 +474,9 @@ def main():
     args = ap.parse_args()
     if args.cmd == 'kunit-result':
         kunit_result(args)
+        return 0
+    if args.cmd == 'debug-result':
+        debug_result(args)
         return 0
     if args.cmd == 'summary':
         return summary(args)

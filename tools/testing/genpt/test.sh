@@ -1,12 +1,14 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# "make test": deps -> assemble -> KUnit on every configuration -> the
-# end-to-end matrix (e2e.sh: Intel VT-d under QEMU) -> static checks, with
-# the wall-clock time of each stage and a summary. The last line is
-# "N passed, N failed[, N skipped]", summed over every KUnit result of every
-# configuration, every result of every e2e boot, plus one per static check;
-# the exit status is non-zero iff anything failed.
+# "make test": deps -> assemble -> KUnit on every configuration (the
+# production builds x86_64, i386, i386-pae, arm64, then x86_64-debug with
+# the sanitizers and a kmemleak scan) -> the end-to-end matrix (e2e.sh:
+# Intel VT-d under QEMU) -> static checks, with the wall-clock time of each
+# stage and a summary. The last line is "N passed, N failed[, N skipped]",
+# summed over every KUnit result of every configuration, the kmemleak and
+# sanitizer results of the debug one, every result of every e2e boot, plus
+# one per static check; the exit status is non-zero iff anything failed.
 #
 #   test.sh [-v] [--checks-only]
 #     -v             show kunit.py's output while it runs
@@ -42,7 +44,7 @@ stage() {
 	rc=$?
 	secs=$(genpt_elapsed "$t0")
 	printf '=== %s: %ss%s\n' "$name" "$secs" "$([ $rc = 0 ] || echo " (failed)")"
-	stages+=("$(printf '%-20s %8ss%s' "$name" "$secs" "$([ $rc = 0 ] || echo '  failed')")")
+	stages+=("$(printf '%-38s %8ss%s' "$name" "$secs" "$([ $rc = 0 ] || echo '  failed')")")
 	return $rc
 }
 
@@ -111,7 +113,7 @@ finish() {
 	fi
 	printf '\nStage timings\n'
 	printf '  %s\n' "${stages[@]}"
-	printf '  %-20s %8ss\n' total "$(genpt_elapsed "$t_all")"
+	printf '  %-38s %8ss\n' total "$(genpt_elapsed "$t_all")"
 	# Timings mean little without the machine's load.
 	printf '  %s CPUs; load average at start %s, at end %s\n' "$(nproc)" \
 		"$load_start" "$(cut -d' ' -f1-3 /proc/loadavg)"
@@ -134,8 +136,13 @@ q=(-q)
 [ $verbose = 1 ] && q=()
 [ $checks_only = 1 ] && GENPT_ARCHS=""
 for arch in $GENPT_ARCHS; do
-	expect+=(--expect "kunit $arch")
-	stage "kunit $arch" "$GENPT_TOOLS/kunit.sh" "${q[@]}" "$arch"
+	type=$(genpt_build_type "$arch")
+	expect+=(--expect "kunit $arch ($type)")
+	# A debug configuration also reports kmemleak and the sanitizers.
+	case $arch in
+	*-debug) expect+=(--expect "kunit $arch kmemleak" --expect "kunit $arch sanitizers") ;;
+	esac
+	stage "kunit $arch ($type)" "$GENPT_TOOLS/kunit.sh" "${q[@]}" "$arch"
 done
 
 if [ $checks_only = 0 ]; then

@@ -19,7 +19,8 @@
 # 1. builds a small x86_64 kernel in build/qemu-x86_64 from build/src with
 #    configs/qemu-x86_64.config (make allnoconfig + the fragment);
 # 2. builds qemu/genpt_edu.ko against it, the static user space tools
-#    qemu/vfio_edu.c (against the kernel's own uapi headers, installed in
+#    qemu/vfio_edu.c (with qemu/vfio_edu_common.c, against the kernel's
+#    own uapi headers, installed in
 #    build/qemu-x86_64/usr/include) and the kernel's
 #    tools/testing/selftests/dma/dma_map_benchmark.c, and an initramfs from
 #    Debian's busybox-static, qemu/init.sh, the module and the tools;
@@ -268,12 +269,15 @@ build_tools() {
 	t0=$(genpt_now)
 	kmake headers_install >>"$KLOG" 2>&1 ||
 		genpt_die "make headers_install failed; log: ${KLOG#"$GENPT_ROOT"/}"
-	echo "# vfio_edu" >>"$KLOG"
-	gcc -static -O2 -Wall -Wextra -Werror -I"$BDIR/usr/include" \
-		-o "$TOOLS_DIR/vfio_edu" "$GENPT_TOOLS/qemu/vfio_edu.c" >>"$KLOG" 2>&1 || {
-		grep -m 15 -E 'error|warning' "$KLOG" | sed 's/^/    /' >&2 || true
-		genpt_die "vfio_edu build failed; log: ${KLOG#"$GENPT_ROOT"/}"
-	}
+	for tool in vfio_edu; do
+		echo "# $tool" >>"$KLOG"
+		gcc -static -O2 -Wall -Wextra -Werror -I"$BDIR/usr/include" \
+			-o "$TOOLS_DIR/$tool" "$GENPT_TOOLS/qemu/$tool.c" \
+			"$GENPT_TOOLS/qemu/vfio_edu_common.c" >>"$KLOG" 2>&1 || {
+			grep -m 15 -E 'error|warning' "$KLOG" | sed 's/^/    /' >&2 || true
+			genpt_die "$tool build failed; log: ${KLOG#"$GENPT_ROOT"/}"
+		}
+	done
 	# As tools/testing/selftests/dma/Makefile: the uapi headers and the
 	# tree's include/ (linux/map_benchmark.h).
 	echo "# dma_map_benchmark" >>"$KLOG"

@@ -30,46 +30,19 @@
  * results (capped).
  */
 #define _GNU_SOURCE
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <inttypes.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/mman.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <linux/iommufd.h>
-#include <linux/vfio.h>
 
-/* edu's BAR0 registers (QEMU docs/specs/edu.txt) */
-#define EDU_REG_ID		0x00
-#define EDU_REG_DMA_SRC		0x80
-#define EDU_REG_DMA_DST		0x88
-#define EDU_REG_DMA_COUNT	0x90
-#define EDU_REG_DMA_CMD		0x98
-#define EDU_DMA_CMD_RUN		0x1	/* start; reads 1 until done */
-#define EDU_DMA_CMD_TO_RAM	0x2	/* 0: memory to edu, 1: edu to memory */
+#include "vfio_edu_common.h"
 
-/*
- * edu's buffer is at device address 0x40000, 4 KiB; QEMU 7.2's range check
- * is off by one (a transfer ending at the buffer's end aborts QEMU), so
- * transfers are at most half of it, always at its start.
- */
-#define EDU_BUF_ADDR		0x40000ULL
-#define EDU_XFER_MAX		2048
-
-/* A transfer takes ~100 ms of QEMU's virtual clock. */
-#define EDU_DMA_TIMEOUT_MS	10000
-
-#define SZ_4K			0x1000ULL
-#define SZ_2M			0x200000ULL
 #define BUF_SIZE		(2 * SZ_2M)
 #define RO_SIZE			(16 * SZ_4K)
 
@@ -77,210 +50,10 @@
 #define IOVA_LOW		0x40000000ULL	/* 1 GiB, 2 MiB aligned */
 #define IOVA_RO			0x80000000ULL
 
-#define PCI_COMMAND		0x04
-#define PCI_COMMAND_MEMORY	0x2
-#define PCI_COMMAND_MASTER	0x4
-
 /* VT-d ECAP.SC, snoop control (VT-d spec 11.4.3) */
 #define VTD_ECAP_SC		(1ULL << 7)
 /* VT-d second-stage PTE bit 11, SNP */
 #define VTD_SL_PTE_SNP		(1ULL << 11)
-
-static const char *bdf;
-static int failed;
-static int iommufd = -1, devfd = -1;
-static uint32_t ioas_id, dev_id;
-static volatile uint8_t *bar0;
-
-static void result(const char *name, bool pass, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("GENPT_E2E: %s %s ", name, pass ? "PASS" : "FAIL");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	fflush(stdout);
-	if (!pass)
-		failed++;
-}
-
-static uint64_t rd64(unsigned int reg)
-{
-	return *(volatile uint64_t *)(bar0 + reg);
-}
-
-static void wr64(unsigned int reg, uint64_t val)
-{
-	*(volatile uint64_t *)(bar0 + reg) = val;
-}
-
-static uint64_t now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000ULL + ts.tv_nsec / 1000000;
-}
-
-/* One transfer between @iova and the start of edu's buffer; 0 or -ETIMEDOUT. */
-static int edu_dma(uint64_t iova, size_t len, bool to_ram)
-{
-	uint64_t start = now_ms();
-
-	if (len > EDU_XFER_MAX)
-		return -EINVAL;
-	wr64(EDU_REG_DMA_SRC, to_ram ? EDU_BUF_ADDR : iova);
-	wr64(EDU_REG_DMA_DST, to_ram ? iova : EDU_BUF_ADDR);
-	wr64(EDU_REG_DMA_COUNT, len);
-	wr64(EDU_REG_DMA_CMD, EDU_DMA_CMD_RUN | (to_ram ? EDU_DMA_CMD_TO_RAM : 0));
-	while (rd64(EDU_REG_DMA_CMD) & EDU_DMA_CMD_RUN) {
-		if (now_ms() - start > EDU_DMA_TIMEOUT_MS)
-			return -ETIMEDOUT;
-		usleep(1000);
-	}
-	return 0;
-}
-
-static void fill_random(uint8_t *p, size_t len)
-{
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		p[i] = (uint8_t)random();
-}
-
-static void expect_fault(const char *name, uint64_t iova)
-{
-	printf("GENPT_E2E_EXPECT_FAULT: %s write %s 0x%" PRIx64 "\n", name, bdf,
-	       iova);
-	fflush(stdout);
-}
-
-/* The VFIO cdev of @bdf: /dev/vfio/devices/vfioN from sysfs. */
-static int open_vfio_cdev(void)
-{
-	char path[300];
-	struct dirent *de;
-	DIR *dir;
-	int fd = -1;
-
-	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/vfio-dev", bdf);
-	dir = opendir(path);
-	if (!dir)
-		return -1;
-	while ((de = readdir(dir))) {
-		if (strncmp(de->d_name, "vfio", 4))
-			continue;
-		snprintf(path, sizeof(path), "/dev/vfio/devices/%s", de->d_name);
-		fd = open(path, O_RDWR);
-		break;
-	}
-	closedir(dir);
-	return fd;
-}
-
-static int ioas_map(void *va, uint64_t len, uint64_t iova, bool writeable)
-{
-	struct iommu_ioas_map map = {
-		.size = sizeof(map),
-		.flags = IOMMU_IOAS_MAP_FIXED_IOVA | IOMMU_IOAS_MAP_READABLE |
-			 (writeable ? IOMMU_IOAS_MAP_WRITEABLE : 0),
-		.ioas_id = ioas_id,
-		.user_va = (uintptr_t)va,
-		.length = len,
-		.iova = iova,
-	};
-
-	return ioctl(iommufd, IOMMU_IOAS_MAP, &map) ? -errno : 0;
-}
-
-/* An anonymous, 2 MiB aligned buffer, with huge pages if the kernel has them. */
-static uint8_t *alloc_buf(size_t len)
-{
-	uint8_t *p;
-	uintptr_t a;
-
-	p = mmap(NULL, len + SZ_2M, PROT_READ | PROT_WRITE,
-		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (p == MAP_FAILED)
-		return NULL;
-	a = ((uintptr_t)p + SZ_2M - 1) & ~(uintptr_t)(SZ_2M - 1);
-	madvise((void *)a, len, MADV_HUGEPAGE);
-	memset((void *)a, 0, len);
-	return (uint8_t *)a;
-}
-
-/* Open, bind, attach; map BAR0, enable bus mastering. */
-static int setup(void)
-{
-	struct iommu_ioas_alloc alloc = { .size = sizeof(alloc) };
-	struct vfio_device_bind_iommufd bind = { .argsz = sizeof(bind) };
-	struct vfio_device_attach_iommufd_pt attach = { .argsz = sizeof(attach) };
-	struct vfio_region_info bar = { .argsz = sizeof(bar),
-					.index = VFIO_PCI_BAR0_REGION_INDEX };
-	struct vfio_region_info cfg = { .argsz = sizeof(cfg),
-					.index = VFIO_PCI_CONFIG_REGION_INDEX };
-	uint16_t cmd;
-	void *p;
-
-	devfd = open_vfio_cdev();
-	if (devfd < 0) {
-		result("vfio-setup", false, "no VFIO cdev for %s: %s", bdf,
-		       strerror(errno));
-		return -1;
-	}
-	iommufd = open("/dev/iommu", O_RDWR);
-	if (iommufd < 0) {
-		result("vfio-setup", false, "open /dev/iommu: %s", strerror(errno));
-		return -1;
-	}
-	if (ioctl(iommufd, IOMMU_IOAS_ALLOC, &alloc)) {
-		result("vfio-setup", false, "IOMMU_IOAS_ALLOC: %s", strerror(errno));
-		return -1;
-	}
-	ioas_id = alloc.out_ioas_id;
-	bind.iommufd = iommufd;
-	if (ioctl(devfd, VFIO_DEVICE_BIND_IOMMUFD, &bind)) {
-		result("vfio-setup", false, "VFIO_DEVICE_BIND_IOMMUFD: %s",
-		       strerror(errno));
-		return -1;
-	}
-	dev_id = bind.out_devid;
-	attach.pt_id = ioas_id;
-	if (ioctl(devfd, VFIO_DEVICE_ATTACH_IOMMUFD_PT, &attach)) {
-		result("vfio-setup", false, "VFIO_DEVICE_ATTACH_IOMMUFD_PT: %s",
-		       strerror(errno));
-		return -1;
-	}
-	if (ioctl(devfd, VFIO_DEVICE_GET_REGION_INFO, &bar) ||
-	    !(bar.flags & VFIO_REGION_INFO_FLAG_MMAP) || bar.size < 0x100) {
-		result("vfio-setup", false, "BAR0 region info: %s, flags %#x size %#llx",
-		       strerror(errno), bar.flags, (unsigned long long)bar.size);
-		return -1;
-	}
-	p = mmap(NULL, bar.size, PROT_READ | PROT_WRITE, MAP_SHARED, devfd,
-		 bar.offset);
-	if (p == MAP_FAILED) {
-		result("vfio-setup", false, "mmap BAR0: %s", strerror(errno));
-		return -1;
-	}
-	bar0 = p;
-	if (ioctl(devfd, VFIO_DEVICE_GET_REGION_INFO, &cfg) ||
-	    pread(devfd, &cmd, 2, cfg.offset + PCI_COMMAND) != 2) {
-		result("vfio-setup", false, "config space: %s", strerror(errno));
-		return -1;
-	}
-	cmd |= PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER;
-	if (pwrite(devfd, &cmd, 2, cfg.offset + PCI_COMMAND) != 2) {
-		result("vfio-setup", false, "bus master enable: %s", strerror(errno));
-		return -1;
-	}
-	result("vfio-setup", true, "%s dev_id=%u ioas=%u edu id %#x", bdf, dev_id,
-	       ioas_id, *(volatile uint32_t *)(bar0 + EDU_REG_ID));
-	return 0;
-}
 
 static uint64_t read_sysfs_hex(const char *name)
 {
@@ -363,20 +136,6 @@ static uint64_t test_iova_ranges(void)
 	       "alignment=%#llx ranges:%s",
 	       (unsigned long long)q.out_iova_alignment, buf);
 	return low_ok ? r[q.num_iovas - 1].last : 0;
-}
-
-/*
- * One copy memory -> edu -> memory: @len bytes from @src_iova (at @src in
- * the buffer) to @dst_iova (at @dst); true if @dst then equals @src.
- */
-static bool copy_ok(uint64_t src_iova, const uint8_t *src, uint64_t dst_iova,
-		    uint8_t *dst, size_t len, int *err)
-{
-	memset(dst, 0, len);
-	*err = edu_dma(src_iova, len, false);
-	if (!*err)
-		*err = edu_dma(dst_iova, len, true);
-	return !*err && !memcmp(src, dst, len);
 }
 
 /*
@@ -611,7 +370,7 @@ int main(int argc, char **argv)
 	bdf = argv[1];
 	srandom(getpid());
 
-	if (setup())
+	if (vfio_setup("vfio-setup"))
 		return 1;
 	ecap = test_hw_info();
 	last = test_iova_ranges();

@@ -19,8 +19,8 @@
 # 1. builds a small x86_64 kernel in build/qemu-x86_64 from build/src with
 #    configs/qemu-x86_64.config (make allnoconfig + the fragment);
 # 2. builds qemu/genpt_edu.ko against it, the static user space tools
-#    qemu/vfio_edu.c (with qemu/vfio_edu_common.c, against the kernel's
-#    own uapi headers, installed in
+#    qemu/vfio_edu.c and qemu/vfio_edu_errors.c (with qemu/vfio_edu_common.c,
+#    against the kernel's own uapi headers, installed in
 #    build/qemu-x86_64/usr/include) and the kernel's
 #    tools/testing/selftests/dma/dma_map_benchmark.c, and an initramfs from
 #    Debian's busybox-static, qemu/init.sh, the module and the tools;
@@ -102,6 +102,8 @@ GUEST_RESULTS="iommu nvme-group edu-group virtio-group nvme-direct virtio-direct
 edu-domain edu-coherent edu-iova-to-phys edu-streaming edu-fault edu-fault-logged
 vfio-setup vfio-hw-info vfio-iova-ranges vfio-dma vfio-readonly
 vfio-readonly-fault-logged vfio-snoop vfio-unmap vfio-unmap-fault-logged
+vfio-err-setup vfio-err-good vfio-bad-map vfio-bad-unmap vfio-bad-copy
+vfio-bad-hwpt vfio-bad-intact vfio-failnth vfio-failnth-intact
 dmabench-g1 dmabench-g512 dmabench-g1-t2"
 
 usage() {
@@ -269,7 +271,7 @@ build_tools() {
 	t0=$(genpt_now)
 	kmake headers_install >>"$KLOG" 2>&1 ||
 		genpt_die "make headers_install failed; log: ${KLOG#"$GENPT_ROOT"/}"
-	for tool in vfio_edu; do
+	for tool in vfio_edu vfio_edu_errors; do
 		echo "# $tool" >>"$KLOG"
 		gcc -static -O2 -Wall -Wextra -Werror -I"$BDIR/usr/include" \
 			-o "$TOOLS_DIR/$tool" "$GENPT_TOOLS/qemu/$tool.c" \
@@ -284,7 +286,7 @@ build_tools() {
 	gcc -static -O2 -I"$BDIR/usr/include" -I"$GENPT_SRC/include" \
 		-o "$TOOLS_DIR/dma_map_benchmark" "$bench/dma_map_benchmark.c" >>"$KLOG" 2>&1 ||
 		genpt_die "dma_map_benchmark build failed; log: ${KLOG#"$GENPT_ROOT"/}"
-	genpt_msg "e2e: vfio_edu and dma_map_benchmark built in $(genpt_elapsed "$t0")s"
+	genpt_msg "e2e: vfio_edu, vfio_edu_errors and dma_map_benchmark built in $(genpt_elapsed "$t0")s"
 }
 
 # --- 2. initramfs ------------------------------------------------------------
@@ -310,6 +312,7 @@ build_initramfs() {
 		echo "file /init $GENPT_TOOLS/qemu/init.sh 0755 0 0"
 		echo "file /genpt_edu.ko $EDU_DIR/genpt_edu.ko 0644 0 0"
 		echo "file /vfio_edu $TOOLS_DIR/vfio_edu 0755 0 0"
+		echo "file /vfio_edu_errors $TOOLS_DIR/vfio_edu_errors 0755 0 0"
 		echo "file /dma_map_benchmark $TOOLS_DIR/dma_map_benchmark 0755 0 0"
 	} >"$list"
 	"$gen" -t 0 "$list" | gzip -9n >"$E2E/initramfs.cpio.gz" ||

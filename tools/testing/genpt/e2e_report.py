@@ -339,6 +339,16 @@ def run_report(args):
                   'read-only %s, unmap %s)' % (
                       info.get('vfio-bytes', '0'), det('vfio-dma')[0],
                       det('vfio-readonly')[0], det('vfio-unmap')[0]))
+            m = re.search(r'without injection at n=(\d+)', det('vfio-failnth')[1])
+            print('  error paths    bad requests: map %s, unmap %s, copy %s, hwpt %s, '
+                  'then intact %s; fail-nth: %s, then intact %s' % (
+                      det('vfio-bad-map')[0], det('vfio-bad-unmap')[0],
+                      det('vfio-bad-copy')[0], det('vfio-bad-hwpt')[0],
+                      det('vfio-bad-intact')[0],
+                      '%s (map succeeded at n=%s)' % (det('vfio-failnth')[0],
+                                                      m.group(1))
+                      if m else det('vfio-failnth')[0],
+                      det('vfio-failnth-intact')[0]))
             hw = [l.split(': ', 1)[1] for l in console
                   if l.startswith('GENPT_E2E_INFO: hwpt-alloc ')]
             if hw:

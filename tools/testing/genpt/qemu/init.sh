@@ -13,7 +13,9 @@
 #           IOVA whose DMAR fault must show up in the kernel log);
 #   00:06.0 edu bound to vfio-pci: /vfio_edu, user space DMA through an
 #           iommufd IOAS (copies, a read-only mapping, an unmapped IOVA,
-#           snoop control as genpt.snoop=0|1 says);
+#           snoop control as genpt.snoop=0|1 says); then /vfio_edu_errors,
+#           the error paths (bad requests, allocation failures through
+#           fail-nth) with DMA checks of the mappings around them;
 #   00:07.0 edu bound to dma_map_benchmark: /dma_map_benchmark, DMA API
 #           map/unmap latencies (printed, never judged).
 #
@@ -188,6 +190,9 @@ check_vfio() {
 	cat /tmp/vfio.out
 	echo "GENPT_E2E_INFO: vfio_edu exit status $rc"
 	check_expected_faults /tmp/vfio.out
+	rc=0
+	/vfio_edu_errors "$VFIO_BDF" 2>&1 || rc=$?
+	echo "GENPT_E2E_INFO: vfio_edu_errors exit status $rc"
 }
 
 # dma_map_benchmark (tools/testing/selftests/dma): one result per run, the

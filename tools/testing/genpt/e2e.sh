@@ -18,6 +18,9 @@
 #
 # 1. builds a small x86_64 kernel in build/qemu-x86_64 from build/src with
 #    configs/qemu-x86_64.config (make allnoconfig + the fragment);
+#    A case whose expectations say kernel=san (scalable48-san) boots a
+#    second kernel, build/qemu-x86_64-san: the same fragment plus
+#    configs/qemu-x86_64-san.config (KASAN, lockdep, kmemleak, UBSAN);
 # 2. builds qemu/genpt_edu.ko against it, the static user space tools
 #    qemu/vfio_edu.c and qemu/vfio_edu_errors.c (with qemu/vfio_edu_common.c,
 #    against the kernel's own uapi headers, installed in
@@ -34,7 +37,9 @@
 #    superpages), the disk images on the host, the kernel log (no WARNING,
 #    BUG, Oops), and every DMAR fault: each one must be one the guest
 #    announced (GENPT_E2E_EXPECT_FAULT), in the guest's log and in QEMU's
-#    trace; any other fault fails the case.
+#    trace; any other fault fails the case. On the sanitizer kernel, the
+#    guest's kmemleak scan must be empty and the console must have no
+#    KASAN, lockdep or UBSAN report (result "sanitizers").
 #
 # It prints one line per result and ends with "N passed, N failed"; the
 # exit status is non-zero iff something failed. Per case, under
@@ -43,7 +48,8 @@
 # (QEMU's DMAR fault trace), results.txt, invalidations.txt (IOTLB and
 # context cache invalidations by type), faults.txt (expected and unexpected
 # faults).
-# The kernel build log is build/logs/e2e-kernel.log.
+# The kernel build logs are build/logs/e2e-kernel.log and
+# build/logs/e2e-san-kernel.log.
 #
 # Environment: GENPT_E2E_TIMEOUT (seconds per boot, default 300),
 # GENPT_E2E_BENCH (dma_map_benchmark seconds per run, default 1; 3 for
@@ -60,6 +66,7 @@ BDIR=$GENPT_BUILD/qemu-x86_64
 EDU_DIR=$GENPT_BUILD/qemu-x86_64-edu
 E2E=$GENPT_BUILD/e2e
 FRAGMENT=$GENPT_TOOLS/configs/qemu-x86_64.config
+SAN_FRAGMENT=$GENPT_TOOLS/configs/qemu-x86_64-san.config
 KLOG=$GENPT_LOGS/e2e-kernel.log
 TIMEOUT=${GENPT_E2E_TIMEOUT:-300}
 QEMU=qemu-system-x86_64
@@ -94,6 +101,9 @@ CASES=(
 # the driver sets SNP in its second-stage leaves.
 "legacy48-snoop|aw-bits=48,snoop-control=on|intel_iommu=on,sm_off iommu.strict=1|aw=48 sm=0 cm=0 type=DMA pgsize=0x40201000 snoop=1"
 "scalable48-snoop|x-scalable-mode=on,aw-bits=48,snoop-control=on|intel_iommu=on,sm_on iommu.strict=1|aw=48 sm=1 cm=0 type=DMA pgsize=0x40201000 snoop=1"
+# The same workload on the sanitizer kernel (KASAN, lockdep, kmemleak,
+# UBSAN): one boot, its cold build is the longest part of a cold "make test".
+"scalable48-san|x-scalable-mode=on,aw-bits=48|intel_iommu=on,sm_on iommu.strict=1|aw=48 sm=1 cm=0 type=DMA pgsize=0x40201000 kernel=san"
 )
 QUICK_CASES="legacy39 scalable48"
 
@@ -105,6 +115,8 @@ vfio-readonly-fault-logged vfio-snoop vfio-unmap vfio-unmap-fault-logged
 vfio-err-setup vfio-err-good vfio-bad-map vfio-bad-unmap vfio-bad-copy
 vfio-bad-hwpt vfio-bad-intact vfio-failnth vfio-failnth-intact
 dmabench-g1 dmabench-g512 dmabench-g1-t2"
+# and on the sanitizer kernel
+GUEST_RESULTS_SAN="kmemleak"
 
 usage() {
 	echo "usage: e2e.sh [--quick] [--list] [--define 'NAME|IOMMU-OPTS|KARGS|EXPECT'] [CASE...]" >&2
@@ -181,6 +193,37 @@ if [ $baseline = 1 ]; then
 	grep -v -E '^CONFIG_(GENERIC_PT|IOMMU_PT[A-Z0-9_]*)=' "$FRAGMENT" >"$BDIR/genpt-base.config"
 	FRAGMENT=$BDIR/genpt-base.config
 fi
+# The sanitizer kernel: its own build and module directories, kernel log
+# and initramfs; the tools are the same (same uapi).
+STD_BDIR=$BDIR STD_EDU_DIR=$EDU_DIR STD_KLOG=$KLOG STD_FRAGMENT=$FRAGMENT
+# use_kernel std|san: point the kernel variables at one of the two.
+use_kernel() {
+	if [ "$1" = san ]; then
+		BDIR=$STD_BDIR-san
+		EDU_DIR=$STD_BDIR-san-edu
+		KLOG=${STD_KLOG%-kernel.log}-san-kernel.log
+		FRAGMENT=$BDIR/e2e-san.config
+		INITRD=$E2E/initramfs-san.cpio.gz
+		mkdir -p "$BDIR" "$EDU_DIR"
+		cat "$STD_FRAGMENT" "$SAN_FRAGMENT" >"$FRAGMENT.new"
+		cmp -s "$FRAGMENT.new" "$FRAGMENT" || mv "$FRAGMENT.new" "$FRAGMENT"
+		rm -f "$FRAGMENT.new"
+	else
+		BDIR=$STD_BDIR
+		EDU_DIR=$STD_EDU_DIR
+		KLOG=$STD_KLOG
+		FRAGMENT=$STD_FRAGMENT
+		INITRD=$E2E/initramfs.cpio.gz
+	fi
+}
+
+# case_kernel NAME: std, or san if the case's expectations say kernel=san.
+case_kernel() {
+	case " $(case_field "$1" 3) " in
+	*" kernel=san "*) echo san ;;
+	*) echo std ;;
+	esac
+}
 for t in $QEMU gzip cpio sha256sum timeout; do
 	command -v "$t" >/dev/null || genpt_die "$t not found (run tools/testing/genpt/deps.sh)"
 done
@@ -228,12 +271,13 @@ configure_kernel() {
 }
 
 build_kernel() {
-	local t0 pid ticks=0
+	local t0 pid ticks=0 what=kernel
 
+	[ "$BDIR" = "$STD_BDIR" ] || what="sanitizer kernel"
 	t0=$(genpt_now)
-	echo "# genpt: $(date -u '+%F %T UTC') e2e kernel build" >"$KLOG"
+	echo "# genpt: $(date -u '+%F %T UTC') e2e $what build" >"$KLOG"
 	configure_kernel
-	genpt_msg "e2e: kernel configured in $(genpt_elapsed "$t0")s; building it (${BDIR#"$GENPT_ROOT"/}, log: ${KLOG#"$GENPT_ROOT"/})"
+	genpt_msg "e2e: $what configured in $(genpt_elapsed "$t0")s; building it (${BDIR#"$GENPT_ROOT"/}, log: ${KLOG#"$GENPT_ROOT"/})"
 	# In the background, with a progress line every 30 seconds: a cold
 	# build takes minutes.
 	kmake -j"$GENPT_JOBS" bzImage modules >>"$KLOG" 2>&1 &
@@ -242,7 +286,7 @@ build_kernel() {
 		sleep 1
 		ticks=$((ticks + 1))
 		if [ $((ticks % 30)) = 0 ] && kill -0 "$pid" 2>/dev/null; then
-			genpt_msg "e2e: kernel build: $(genpt_elapsed "$t0")s, $(grep -c '^  CC ' "$KLOG" || true) files compiled"
+			genpt_msg "e2e: $what build: $(genpt_elapsed "$t0")s, $(grep -c '^  CC ' "$KLOG" || true) files compiled"
 		fi
 	done
 	wait "$pid" || {
@@ -260,7 +304,7 @@ build_kernel() {
 		grep 'genpt_edu.*warning:' "$KLOG" | sed 's/^/    /' >&2
 		genpt_die "genpt_edu.ko builds with warnings"
 	fi
-	genpt_msg "e2e: kernel and module built in $(genpt_elapsed "$t0")s"
+	genpt_msg "e2e: $what and module built in $(genpt_elapsed "$t0")s"
 }
 
 # The guest's user space tools: static, against this kernel's uapi headers
@@ -315,9 +359,9 @@ build_initramfs() {
 		echo "file /vfio_edu_errors $TOOLS_DIR/vfio_edu_errors 0755 0 0"
 		echo "file /dma_map_benchmark $TOOLS_DIR/dma_map_benchmark 0755 0 0"
 	} >"$list"
-	"$gen" -t 0 "$list" | gzip -9n >"$E2E/initramfs.cpio.gz" ||
+	"$gen" -t 0 "$list" | gzip -9n >"$INITRD" ||
 		genpt_die "cannot build the initramfs"
-	genpt_msg "e2e: initramfs built ($(($(stat -c %s "$E2E/initramfs.cpio.gz") / 1024)) KiB)"
+	genpt_msg "e2e: ${INITRD#"$E2E"/} built ($(($(stat -c %s "$INITRD") / 1024)) KiB)"
 }
 
 # --- 3. boot -----------------------------------------------------------------
@@ -358,7 +402,7 @@ boot_case() {
 		-machine q35,kernel-irqchip=split -accel tcg -cpu max -smp 2 -m 1G \
 		-nodefaults -display none -no-reboot -bios $QBOOT \
 		-serial "file:$dir/console.log" \
-		-kernel "$BDIR/arch/x86/boot/bzImage" -initrd "$E2E/initramfs.cpio.gz" \
+		-kernel "$BDIR/arch/x86/boot/bzImage" -initrd "$INITRD" \
 		-append "console=ttyS0 panic=-1 oops=panic $kargs genpt.mb=$MB genpt.snoop=${snoop:-0} genpt.bench=$BENCH" \
 		-device "intel-iommu,intremap=on,$vtd" \
 		-device nvme,serial=genpt0,drive=nv0,addr=03.0 \
@@ -411,7 +455,9 @@ check_case() {
 		res "boot FAIL QEMU exit status $rc after ${secs}s$(grep -aq GENPT_E2E_DONE "$log" || echo ', no GENPT_E2E_DONE')"
 	fi
 
-	for r in $GUEST_RESULTS; do
+	r=$GUEST_RESULTS
+	[ "$(case_kernel "$name")" = san ] && r="$r $GUEST_RESULTS_SAN"
+	for r in $r; do
 		line=$(guest "$r")
 		if [ -z "$line" ]; then
 			res "$r FAIL missing"
@@ -472,6 +518,37 @@ check_case() {
 	else
 		res "kernel-log FAIL $line"
 	fi
+
+	[ "$(case_kernel "$name")" = san ] && check_sanitizers "$log" >>"$out"
+	return 0
+}
+
+# The first line of each report of KASAN, UBSAN, lockdep (with the
+# sleep-in-atomic check), and kmemleak turning itself off.
+SAN_REPORTS='BUG: KASAN:|UBSAN:|WARNING: (possible|inconsistent|suspicious RCU)|INFO: (possible recursive|trying to register non-static key)|BUG: (sleeping function|held lock freed|workqueue leaked lock|bad unlock balance|key )|DEBUG_LOCKS_WARN_ON|turning off the locking correctness validator|Kernel memory leak detector disabled|kmemleak: Cannot allocate'
+# The sanitizers' own boot messages, so that a kernel without them cannot
+# pass.
+SAN_BANNERS=("KernelAddressSanitizer initialized" "Lock dependency validator"
+	"Kernel memory leak detector initialized")
+
+# check_sanitizers CONSOLE: the result "sanitizers" of a sanitizer boot: each
+# sanitizer ran (its boot message; lockdep still on at the end, as the guest
+# reads /proc/lockdep_stats) and none reported anything.
+check_sanitizers() {
+	local log=$1 line b absent="" locks
+
+	line=$(grep -a -m 3 -E "$SAN_REPORTS" "$log" | tr -d '\r' | tr '\n' ';' || true)
+	for b in "${SAN_BANNERS[@]}"; do
+		grep -aqF "$b" "$log" || absent="$absent, no '$b'"
+	done
+	locks=$(grep -a -o 'GENPT_E2E_INFO: lockdep debug_locks=[0-9]*' "$log" |
+		tail -n 1 | sed 's/.*=//' || true)
+	[ "$locks" = 1 ] || absent="$absent, lockdep debug_locks=${locks:-unknown}"
+	if [ -z "$line" ] && [ -z "$absent" ]; then
+		echo "sanitizers PASS KASAN, lockdep, kmemleak, UBSAN on; no report, lockdep still on"
+	else
+		echo "sanitizers FAIL ${line:-no report}${absent}"
+	fi
 }
 
 # check_trace NAME: counts QEMU's invalidation trace events into
@@ -512,12 +589,28 @@ check_trace() {
 # --- main --------------------------------------------------------------------
 
 t_all=$(genpt_now)
-build_kernel
+kernels=()
+for k in std san; do
+	for c in "${selected[@]}"; do
+		if [ "$(case_kernel "$c")" = $k ]; then
+			kernels+=("$k")
+			break
+		fi
+	done
+done
+for k in "${kernels[@]}"; do
+	use_kernel "$k"
+	build_kernel
+done
 build_tools
-build_initramfs
+for k in "${kernels[@]}"; do
+	use_kernel "$k"
+	build_initramfs
+done
 
 for c in "${selected[@]}"; do
 	genpt_msg "e2e: booting $c ($(case_field "$c" 1) | $(case_field "$c" 2))"
+	use_kernel "$(case_kernel "$c")"
 	boot_case "$c"
 	check_case "$c"
 	check_trace "$c"

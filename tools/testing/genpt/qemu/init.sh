@@ -24,6 +24,9 @@
 # must then be in the kernel log (result <result>), and e2e.sh counts every
 # fault QEMU traces against these lines.
 #
+# On a kernel with kmemleak (the sanitizer boot) the workload ends with a
+# kmemleak scan (result kmemleak) and lockdep's state is printed.
+#
 # Every result is one console line, "GENPT_E2E: <name> PASS|FAIL <detail>"
 # (e2e.sh parses them and checks the facts they report against the case);
 # then "GENPT_E2E_DONE", the kernel log, and power off.
@@ -195,6 +198,30 @@ check_vfio() {
 	echo "GENPT_E2E_INFO: vfio_edu_errors exit status $rc"
 }
 
+# kmemleak (sanitizer kernel only): two scans, the second one more than
+# kmemleak's minimum object age (5 s) after the first, so that what the
+# workload allocated last is old enough to be reported; the report must be
+# empty.
+check_kmemleak() {
+	local k=/sys/kernel/debug/kmemleak n
+
+	[ -e $k ] || return 0
+	if ! echo scan >$k; then
+		result kmemleak FAIL "cannot scan (kmemleak off?)"
+		return
+	fi
+	sleep 6
+	echo scan >$k
+	cat $k >/tmp/kmemleak.txt
+	n=$(grep -c '^unreferenced object' /tmp/kmemleak.txt)
+	if [ "$n" = 0 ]; then
+		result kmemleak PASS "2 scans, no unreferenced object"
+	else
+		sed 's/^/GENPT_E2E_KMEMLEAK: /' /tmp/kmemleak.txt
+		result kmemleak FAIL "$n unreferenced objects (GENPT_E2E_KMEMLEAK lines)"
+	fi
+}
+
 # dma_map_benchmark (tools/testing/selftests/dma): one result per run, the
 # latencies in microseconds as it prints them.
 check_dmabench() {
@@ -241,6 +268,11 @@ check_vfio
 check_dmabench dmabench-g1 -t 1 -g 1
 check_dmabench dmabench-g512 -t 1 -g 512
 check_dmabench dmabench-g1-t2 -t 2 -g 1
+check_kmemleak
+# lockdep turns itself off after its first report (e2e.sh checks it is on)
+if [ -r /proc/lockdep_stats ]; then
+	echo "GENPT_E2E_INFO: lockdep debug_locks=$(awk '$1 == "debug_locks:" { print $2 }' /proc/lockdep_stats)"
+fi
 
 # For the "make run" report: the domains, the context/PASID entries (domain
 # IDs) and the I/O page tables (after the tests; the VFIO one is printed by

@@ -9,7 +9,7 @@
  * through that buffer and back and compares them, checks iommu_iova_to_phys()
  * on the live mappings, and then makes edu write to an IOVA it has just
  * unmapped: the IOMMU must block the write (the guest init looks for the
- * DMAR fault in the kernel log).
+ * DMAR fault in the kernel log). It also checks iommu_domain_alloc(bus).
  *
  * All of it runs in probe. Each test logs one line,
  *   genpt_edu: result <name> PASS|FAIL <detail>
@@ -347,6 +347,48 @@ out:
 		dma_free_coherent(dev, PAGE_SIZE, src, src_iova);
 }
 
+/*
+ * iommu_domain_alloc(bus) reaches the driver's domain_alloc_paging() with
+ * no device (remoteproc still calls it). The driver must not dereference
+ * it: it returns NULL, or a domain that maps, translates and unmaps a page
+ * (the 6.12 driver's domain_alloc() gives one that attach sizes later).
+ */
+static void edu_test_domain_alloc_bus(struct genpt_edu *edu)
+{
+	struct iommu_domain *domain;
+	const unsigned long iova = SZ_1M;
+	phys_addr_t phys, got = 0;
+	size_t unmapped = 0;
+	struct page *page;
+	int ret;
+
+	domain = iommu_domain_alloc(&pci_bus_type);
+	if (!domain) {
+		edu_result(edu, "edu-domain-alloc-bus", true,
+			   "iommu_domain_alloc(&pci_bus_type) returned NULL");
+		return;
+	}
+	page = alloc_page(GFP_KERNEL);
+	if (!page) {
+		edu_result(edu, "edu-domain-alloc-bus", false, "alloc_page failed");
+		goto out;
+	}
+	phys = page_to_phys(page);
+	ret = iommu_map(domain, iova, phys, SZ_4K, IOMMU_READ | IOMMU_WRITE,
+			GFP_KERNEL);
+	if (!ret) {
+		got = iommu_iova_to_phys(domain, iova);
+		unmapped = iommu_unmap(domain, iova, SZ_4K);
+	}
+	edu_result(edu, "edu-domain-alloc-bus",
+		   !ret && got == phys && unmapped == SZ_4K,
+		   "a domain: map %d, iova_to_phys %pa (want %pa), unmapped %zu",
+		   ret, &got, &phys, unmapped);
+	__free_page(page);
+out:
+	iommu_domain_free(domain);
+}
+
 static int genpt_edu_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 {
 	struct iommu_domain *domain;
@@ -379,6 +421,7 @@ static int genpt_edu_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	edu_test_coherent(edu);
 	edu_test_streaming(edu, domain);
 	edu_test_fault(edu, domain);
+	edu_test_domain_alloc_bus(edu);
 done:
 	pr_info("done %s: %u failed, %zu bytes verified\n", pci_name(pdev),
 		edu->failed, edu->verified);

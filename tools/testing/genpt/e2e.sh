@@ -111,7 +111,7 @@ QUICK_CASES="legacy39 scalable48"
 # Results every boot must produce (besides those e2e.sh adds itself).
 GUEST_RESULTS="iommu nvme-group edu-group virtio-group nvme-direct virtio-direct
 edu-domain edu-coherent edu-iova-to-phys edu-streaming edu-fault edu-fault-logged
-edu-domain-alloc-bus
+edu-coherency-after-map edu-domain-alloc-bus
 vfio-setup vfio-hw-info vfio-iova-ranges vfio-dma vfio-readonly
 vfio-readonly-fault-logged vfio-snoop vfio-unmap vfio-unmap-fault-logged
 vfio-err-setup vfio-err-good vfio-bad-map vfio-bad-unmap vfio-bad-copy

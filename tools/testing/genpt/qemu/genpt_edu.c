@@ -9,7 +9,9 @@
  * through that buffer and back and compares them, checks iommu_iova_to_phys()
  * on the live mappings, and then makes edu write to an IOVA it has just
  * unmapped: the IOMMU must block the write (the guest init looks for the
- * DMAR fault in the kernel log). It also checks iommu_domain_alloc(bus).
+ * DMAR fault in the kernel log). It also checks two domains of its own,
+ * never attached: enforce_cache_coherency() after map_pages(), and
+ * iommu_domain_alloc(bus).
  *
  * All of it runs in probe. Each test logs one line,
  *   genpt_edu: result <name> PASS|FAIL <detail>
@@ -389,6 +391,65 @@ out:
 	iommu_domain_free(domain);
 }
 
+/*
+ * enforce_cache_coherency() cannot add SNP to the leaves a second stage
+ * domain already has (QEMU 7.2 has no first stage, where PGSNP in the
+ * PASID entry covers existing leaves too), so once map_pages() has written
+ * one it must refuse, whether or not iotlb_sync_map() followed (iommu_map()
+ * calls it, other users of the ops need not). An empty domain, attached to
+ * no IOMMU that lacks snoop control, must accept (the control). Both
+ * domains stay unattached.
+ */
+static void edu_test_coherency_after_map(struct genpt_edu *edu)
+{
+	struct device *dev = &edu->pdev->dev;
+	struct iommu_domain *empty, *mapped_domain;
+	const unsigned long iova = SZ_1M;
+	bool empty_ok = false, mapped_ok = true;
+	size_t mapped = 0;
+	struct page *page;
+	int ret = -ENOMEM;
+
+	page = alloc_page(GFP_KERNEL);
+	empty = iommu_paging_domain_alloc(dev);
+	mapped_domain = iommu_paging_domain_alloc(dev);
+	if (!page || IS_ERR(empty) || IS_ERR(mapped_domain)) {
+		edu_result(edu, "edu-coherency-after-map", false,
+			   "allocation failed (%ld, %ld)", PTR_ERR_OR_ZERO(empty),
+			   PTR_ERR_OR_ZERO(mapped_domain));
+		goto out;
+	}
+	if (!empty->ops->enforce_cache_coherency ||
+	    !mapped_domain->ops->enforce_cache_coherency) {
+		edu_result(edu, "edu-coherency-after-map", false,
+			   "no enforce_cache_coherency op");
+		goto out;
+	}
+	empty_ok = empty->ops->enforce_cache_coherency(empty);
+
+	ret = mapped_domain->ops->map_pages(mapped_domain, iova,
+					    page_to_phys(page), SZ_4K, 1,
+					    IOMMU_READ | IOMMU_WRITE, GFP_KERNEL,
+					    &mapped);
+	if (!ret)
+		mapped_ok = mapped_domain->ops->enforce_cache_coherency(mapped_domain);
+	edu_result(edu, "edu-coherency-after-map",
+		   empty_ok && !ret && mapped == SZ_4K && !mapped_ok,
+		   "empty domain %s, map_pages %d (%zu bytes), then %s (snoop control %d)",
+		   empty_ok ? "accepted" : "refused", ret, mapped,
+		   mapped_ok ? "accepted" : "refused",
+		   device_iommu_capable(dev, IOMMU_CAP_ENFORCE_CACHE_COHERENCY));
+	if (!ret)
+		iommu_unmap(mapped_domain, iova, SZ_4K);
+out:
+	if (!IS_ERR_OR_NULL(mapped_domain))
+		iommu_domain_free(mapped_domain);
+	if (!IS_ERR_OR_NULL(empty))
+		iommu_domain_free(empty);
+	if (page)
+		__free_page(page);
+}
+
 static int genpt_edu_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 {
 	struct iommu_domain *domain;
@@ -421,6 +482,7 @@ static int genpt_edu_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	edu_test_coherent(edu);
 	edu_test_streaming(edu, domain);
 	edu_test_fault(edu, domain);
+	edu_test_coherency_after_map(edu);
 	edu_test_domain_alloc_bus(edu);
 done:
 	pr_info("done %s: %u failed, %zu bytes verified\n", pci_name(pdev),

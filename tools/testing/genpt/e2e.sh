@@ -407,13 +407,16 @@ boot_case() {
 	# no_timer_check: on a loaded host the TCG guest can miss the IO-APIC
 	# timer check and panic ("timer doesn't work through
 	# Interrupt-remapped IO-APIC"), which says nothing about the IOMMU.
+	# log_buf_len: the dmesg the guest prints at the end holds the whole
+	# boot; the baseline's fail-nth warnings overflowed the default buffer
+	# and cut one report in half, which the kernel-log check cannot match.
 	t0=$(genpt_now)
 	timeout --kill-after=10 "$timeout" $QEMU \
 		-machine q35,kernel-irqchip=split -accel tcg -cpu max -smp 2 -m 1G \
 		-nodefaults -display none -no-reboot -bios $QBOOT \
 		-serial "file:$dir/console.log" \
 		-kernel "$BDIR/arch/x86/boot/bzImage" -initrd "$INITRD" \
-		-append "console=ttyS0 panic=-1 oops=panic no_timer_check $kargs genpt.mb=$MB genpt.snoop=${snoop:-0} genpt.bench=$BENCH" \
+		-append "console=ttyS0 panic=-1 oops=panic no_timer_check log_buf_len=4M $kargs genpt.mb=$MB genpt.snoop=${snoop:-0} genpt.bench=$BENCH" \
 		-device "intel-iommu,intremap=on,$vtd" \
 		-device nvme,serial=genpt0,drive=nv0,addr=03.0 \
 		-drive "if=none,id=nv0,file=$dir/nvme.img,format=raw" \
@@ -524,9 +527,33 @@ check_case() {
 		fi
 	done
 
-	line=$(grep -a -m 3 -E '(WARNING:|BUG:|Oops|Kernel panic|Call Trace:|UBSAN|KASAN)' "$log" | tr -d '\r' | tr '\n' ';' || true)
+	# --baseline: unmodified 6.12 has one known bug the fail-nth loop of
+	# vfio_edu_errors hits. When the second leaf table of a map cannot be
+	# allocated, intel_iommu_map_pages() keeps the PTEs it wrote in the
+	# first table but leaves them out of *mapped, so iommufd's unwind does
+	# not unmap them and the retry warns "DMA PTE for vPFN ... already set"
+	# (WARN_ON in __domain_mapping, intel/iommu.c). genpt reports what it
+	# mapped (GENERIC_PT.md section 5). Only for the baseline, and only
+	# exactly that warning, are its report blocks (cut here ... end trace)
+	# left out of the check, and counted in the result line.
+	local known=0 scan=$log
+	if [ $baseline = 1 ]; then
+		scan=$dir/kernel-log-checked.txt
+		known=$(awk -v out="$scan" '
+			/------------\[ cut here \]------------/ { blk = $0 "\n"; inblk = 1; next }
+			inblk { blk = blk $0 "\n" }
+			inblk && /---\[ end trace/ {
+				inblk = 0
+				if (blk ~ /WARNING: .*drivers\/iommu\/intel\/iommu\.c:[0-9]+ intel_iommu_map_pages/) n++
+				else printf "%s", blk > out
+				next
+			}
+			!inblk { print > out }
+			END { if (inblk) printf "%s", blk > out; print n + 0 }' "$log")
+	fi
+	line=$(grep -a -m 3 -E '(WARNING:|BUG:|Oops|Kernel panic|Call Trace:|UBSAN|KASAN)' "$scan" | tr -d '\r' | tr '\n' ';' || true)
 	if [ -z "$line" ]; then
-		res "kernel-log PASS no WARNING/BUG/Oops"
+		res "kernel-log PASS no WARNING/BUG/Oops${known:+$([ "$known" = 0 ] || echo "; baseline: $known known 6.12 intel_iommu_map_pages partial-map warnings (fail-nth)")}"
 	else
 		res "kernel-log FAIL $line"
 	fi

@@ -867,29 +867,48 @@ static void kfmt_test_item_store_race(struct kunit *test)
  * encode identically, so no IOMMU_* flag is lost or leaks into the
  * address. Permissions must be visible in the entry.
  */
+/* The IOMMU_* flags a map may pass: the tests try every combination */
+static const unsigned int kfmt_prot_flags[] = {
+	IOMMU_READ, IOMMU_WRITE, IOMMU_CACHE, IOMMU_NOEXEC, IOMMU_MMIO,
+};
+
+#define KFMT_NUM_PROT_COMBOS BIT(ARRAY_SIZE(kfmt_prot_flags))
+
+/**
+ * kfmt_prot_combo() - one combination of the IOMMU_* flags
+ * @combo: 0 to KFMT_NUM_PROT_COMBOS - 1, one bit per kfmt_prot_flags[] entry
+ *
+ * Return: the flags of @combo, or 0 if it has neither IOMMU_READ nor
+ * IOMMU_WRITE, which no map passes.
+ */
+static unsigned int kfmt_prot_combo(unsigned int combo)
+{
+	unsigned int prot = 0;
+	unsigned int i;
+
+	for (i = 0; i != ARRAY_SIZE(kfmt_prot_flags); i++)
+		if (combo & BIT(i))
+			prot |= kfmt_prot_flags[i];
+	return prot & (IOMMU_READ | IOMMU_WRITE) ? prot : 0;
+}
+
 static void kfmt_test_attrs(struct kunit *test)
 {
-	static const unsigned int flags[] = {
-		IOMMU_READ, IOMMU_WRITE, IOMMU_CACHE, IOMMU_NOEXEC, IOMMU_MMIO,
-	};
 	struct pt_common *common = kfmt_init_table(test);
 	struct pt_range range = kfmt_make_range(common);
 	struct pt_state pts = kfmt_scratch(test, &range, 0);
 	unsigned int gsz_lg2 = pt_table_item_lg2sz(&pts);
 	pt_oaddr_t oa = kfmt_highest_oa(common, gsz_lg2);
 	u64 raw_r = 0, raw_w = 0, raw_rw = 0;
-	unsigned int combo, i, refused = 0;
+	unsigned int combo, refused = 0;
 
 	KUNIT_ASSERT_TRUE(test, pt_possible_sizes(&pts) & BIT_ULL(gsz_lg2));
 
-	for (combo = 0; combo != BIT(ARRAY_SIZE(flags)); combo++) {
+	for (combo = 0; combo != KFMT_NUM_PROT_COMBOS; combo++) {
+		unsigned int prot = kfmt_prot_combo(combo);
 		struct pt_write_attrs attrs, got = {};
-		unsigned int prot = 0;
 
-		for (i = 0; i != ARRAY_SIZE(flags); i++)
-			if (combo & BIT(i))
-				prot |= flags[i];
-		if (!(prot & (IOMMU_READ | IOMMU_WRITE)))
+		if (!prot)
 			continue;
 		if (kunit_fmt_prot_refused(common, prot)) {
 			attrs.descriptor_bits = KFMT_ALTERNATING_01;

@@ -35,12 +35,9 @@ static u64 vtdss_intel_expected_leaf(const struct pt_common *common,
 /* Every leaf, for every protection, at every level with leaves */
 static void vtdss_intel_test_leaf(struct kunit *test)
 {
-	static const unsigned int flags[] = {
-		IOMMU_READ, IOMMU_WRITE, IOMMU_CACHE, IOMMU_NOEXEC, IOMMU_MMIO,
-	};
 	struct pt_common *common = kfmt_init_table(test);
 	struct pt_range range = kfmt_make_range(common);
-	unsigned int level, combo, i, checked = 0;
+	unsigned int level, combo, checked = 0;
 
 	for (level = 0; level <= range.top_level; level++) {
 		struct pt_state pts = kfmt_scratch(test, &range, level);
@@ -49,16 +46,12 @@ static void vtdss_intel_test_leaf(struct kunit *test)
 
 		if (!pt_can_have_leaf(&pts))
 			continue;
-		for (combo = 0; combo != BIT(ARRAY_SIZE(flags)); combo++) {
+		for (combo = 0; combo != KFMT_NUM_PROT_COMBOS; combo++) {
+			unsigned int prot = kfmt_prot_combo(combo);
 			struct pt_write_attrs attrs;
-			unsigned int prot = 0;
 			struct dma_pte *pte;
 
-			for (i = 0; i != ARRAY_SIZE(flags); i++)
-				if (combo & BIT(i))
-					prot |= flags[i];
-			if (!(prot & (IOMMU_READ | IOMMU_WRITE)) ||
-			    kunit_fmt_prot_refused(common, prot))
+			if (!prot || kunit_fmt_prot_refused(common, prot))
 				continue;
 			attrs = kfmt_attrs(test, common, prot);
 

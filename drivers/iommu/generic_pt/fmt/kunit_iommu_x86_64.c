@@ -46,12 +46,9 @@ static u64 x86_64_6_12_leaf(const struct pt_common *common,
 /* Every leaf, for every protection, at every level with leaves */
 static void x86_64_6_12_test_leaf(struct kunit *test)
 {
-	static const unsigned int flags[] = {
-		IOMMU_READ, IOMMU_WRITE, IOMMU_CACHE, IOMMU_NOEXEC, IOMMU_MMIO,
-	};
 	struct pt_common *common = kfmt_init_table(test);
 	struct pt_range range = kfmt_make_range(common);
-	unsigned int level, combo, i, checked = 0;
+	unsigned int level, combo, checked = 0;
 
 	for (level = 0; level <= range.top_level; level++) {
 		struct pt_state pts = kfmt_scratch(test, &range, level);
@@ -60,14 +57,11 @@ static void x86_64_6_12_test_leaf(struct kunit *test)
 
 		if (!pt_can_have_leaf(&pts))
 			continue;
-		for (combo = 0; combo != BIT(ARRAY_SIZE(flags)); combo++) {
+		for (combo = 0; combo != KFMT_NUM_PROT_COMBOS; combo++) {
+			unsigned int prot = kfmt_prot_combo(combo);
 			struct pt_write_attrs attrs;
-			unsigned int prot = 0;
 
-			for (i = 0; i != ARRAY_SIZE(flags); i++)
-				if (combo & BIT(i))
-					prot |= flags[i];
-			if (!(prot & (IOMMU_READ | IOMMU_WRITE)))
+			if (!prot)
 				continue;
 			attrs = kfmt_attrs(test, common, prot);
 

@@ -29,6 +29,13 @@ GENPT_TARBALL=${GENPT_TARBALL:-/usr/src/linux-source-6.12.tar.xz}
 GENPT_SRCPKG=linux-source-6.12
 GENPT_SRCPKG_PIN=6.12.117-1~deb12u1
 
+# QEMU 10.0 from bookworm-backports (deps.sh): the version the e2e matrix
+# was tested with; the newest 10.x offered if that one is gone.
+GENPT_QEMU_SUITE=bookworm-backports
+GENPT_QEMU_PKGS="qemu-system-x86 qemu-system-arm qemu-system-data qemu-system-common"
+GENPT_QEMU_PIN=1:10.0.2+ds-2+deb13u1~bpo12+1
+GENPT_QEMU_SOURCES=/etc/apt/sources.list.d/genpt-bookworm-backports.sources
+
 # Directories and files of the kernel tree that the repository owns. They
 # are copied over the assembled tree and never appear in patches/.
 GENPT_OWNED_DIRS="drivers/iommu/generic_pt include/linux/generic_pt"

@@ -20,7 +20,8 @@
  *     exactly when SC is set, as iommufd enforces cache coherency when the
  *     IOMMU can (the debugfs lines are printed, "GENPT_E2E_PT: <bdf> ...").
  * It also tries to allocate dirty tracking and nest parent HWPTs and prints
- * the errno (information only: QEMU 7.2 has neither).
+ * the errno (information only: neither QEMU 7.2 nor 10.0 offers SLADS or
+ * nesting on intel-iommu).
  *
  * Output on stdout, one line per result, "GENPT_E2E: <name> PASS|FAIL ...";
  * "GENPT_E2E_INFO: ..." lines are information; a DMA that must fault is
@@ -243,8 +244,8 @@ static void test_snoop(uint64_t ecap, const char *want)
 
 /*
  * Read-only mapping: edu may read it; its write must be blocked. The write
- * goes to a page edu has not read: QEMU 7.2 blocks a write through a cached
- * read-only IOTLB entry without recording a fault.
+ * goes to a page edu has not read: QEMU (7.2 and still 10.0) blocks a write
+ * through a cached read-only IOTLB entry without recording a fault.
  */
 static void test_readonly(uint8_t *buf)
 {

@@ -26,12 +26,12 @@
 #define EDU_DMA_CMD_TO_RAM	0x2	/* 0: memory to edu, 1: edu to memory */
 
 /*
- * edu's buffer is at device address 0x40000, 4 KiB; QEMU 7.2's range check
- * is off by one (a transfer ending at the buffer's end aborts QEMU), so
- * transfers are at most half of it, always at its start.
+ * edu's buffer is at device address 0x40000, 4 KiB; transfers start at its
+ * start. (QEMU 7.2's range check was off by one, so a transfer ending at the
+ * buffer's end aborted QEMU; 10.0's edu_check_range() is not.)
  */
 #define EDU_BUF_ADDR		0x40000ULL
-#define EDU_XFER_MAX		2048
+#define EDU_XFER_MAX		4096
 
 /* A transfer takes ~100 ms of QEMU's virtual clock. */
 #define EDU_DMA_TIMEOUT_MS	10000

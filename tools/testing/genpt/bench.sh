@@ -26,9 +26,18 @@ OUT=$GENPT_RESULTS/bench-$ARCH.txt
 	genpt_die "build/src is not assembled (run 'make tree')"
 mkdir -p "$GENPT_LOGS" "$GENPT_RESULTS" "$BDIR"
 
+# UML has no SMP, and its COMPILE_TEST (configs/um.config) hides
+# LOCALVERSION_AUTO: kunit.py refuses a fragment line it cannot satisfy, so
+# UML gets common.config without those two.
+common=$GENPT_TOOLS/configs/common.config
+if [ "$ARCH" = um ]; then
+	common=$BDIR/common-um.config
+	grep -v -E '^(CONFIG_SMP=|# CONFIG_LOCALVERSION_AUTO )' \
+		"$GENPT_TOOLS/configs/common.config" >"$common"
+fi
 args=(run --build_dir="$BDIR" --arch="$ARCH"
       --kunitconfig="$GENPT_TOOLS/configs/bench.config"
-      --kunitconfig="$GENPT_TOOLS/configs/common.config")
+      --kunitconfig="$common")
 [ -f "$GENPT_TOOLS/configs/$ARCH.config" ] &&
 	args+=(--kunitconfig="$GENPT_TOOLS/configs/$ARCH.config")
 if genpt_have_ccache; then

@@ -243,23 +243,12 @@ kmake() {
 # allnoconfig with the fragment forced; the .config is replaced only when
 # it changes, so that an unchanged configuration rebuilds nothing.
 configure_kernel() {
-	local new=$BDIR/.config.e2e-new line sym missing=()
+	local new=$BDIR/.config.e2e-new missing=()
 
 	kmake KCONFIG_ALLCONFIG="$FRAGMENT" KCONFIG_CONFIG=.config.e2e-new \
 		allnoconfig >>"$KLOG" 2>&1 ||
 		genpt_die "make allnoconfig failed; log: ${KLOG#"$GENPT_ROOT"/}"
-	while read -r line; do
-		case $line in
-		CONFIG_*=*)
-			grep -qxF "$line" "$new" || missing+=("$line")
-			;;
-		"# CONFIG_"*" is not set")
-			sym=${line#\# }
-			sym=${sym%% *}
-			grep -q "^$sym=" "$new" && missing+=("$line")
-			;;
-		esac
-	done <"$FRAGMENT"
+	mapfile -t missing < <(genpt_config_missing "$FRAGMENT" "$new")
 	if [ ${#missing[@]} -gt 0 ]; then
 		genpt_err "the kernel configuration lacks (dependencies not met?):"
 		printf '    %s\n' "${missing[@]}" >&2

@@ -100,22 +100,11 @@ fi
 # --kconfig_add and its QEMU configuration's lines go without a check) and
 # says so in its log only; this names each missing line in the result.
 check_fragments() {
-	local f line sym missing=()
+	local f missing=()
 
 	[ -f "$BDIR/.config" ] || return 0
 	for f in "${frags[@]}"; do
-		while read -r line; do
-			case $line in
-			CONFIG_*=*)
-				grep -qxF "$line" "$BDIR/.config" || missing+=("$line")
-				;;
-			"# CONFIG_"*" is not set")
-				sym=${line#\# }
-				sym=${sym%% *}
-				grep -q "^$sym=" "$BDIR/.config" && missing+=("$line")
-				;;
-			esac
-		done <"$f"
+		mapfile -t -O ${#missing[@]} missing < <(genpt_config_missing "$f" "$BDIR/.config")
 	done
 	[ ${#missing[@]} = 0 ] && return 0
 	printf 'not in build/%s/.config (dependencies not met?): %s' "$ARCH" "${missing[*]}"

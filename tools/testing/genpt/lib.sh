@@ -126,3 +126,26 @@ genpt_pristine_id() {
 	*) printf 'sha256-%s' "$(sha256sum "$GENPT_TARBALL" | cut -c1-16)" ;;
 	esac
 }
+
+# genpt_config_missing FRAGMENT CONFIG: print, one per line, each line of
+# the config fragment FRAGMENT that the generated CONFIG lacks: a
+# CONFIG_X=v not in it, or a "# CONFIG_X is not set" whose X is set
+# there. Kconfig drops what unmet dependencies forbid without a word.
+genpt_config_missing() {
+	local line sym
+
+	while read -r line; do
+		case $line in
+		CONFIG_*=*)
+			grep -qxF "$line" "$2" || printf '%s\n' "$line"
+			;;
+		"# CONFIG_"*" is not set")
+			sym=${line#\# }
+			sym=${sym%% *}
+			if grep -q "^$sym=" "$2"; then
+				printf '%s\n' "$line"
+			fi
+			;;
+		esac
+	done <"$1"
+}

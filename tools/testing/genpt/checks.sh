@@ -153,10 +153,11 @@ EOF
 	record maintainers "$log" $ok "$(genpt_elapsed "$t0")" "$note"
 }
 
-# The x86_64 KUnit build directory, configured (by kunit.py) if needed.
+# The x86_64 KUnit build directory (e2e.sh's std kernel), configured if
+# needed.
 x86_64_configured() {
 	[ -f "$X86_BDIR/.config" ] && return 0
-	genpt_msg "configuring build/x86_64 for the compile checks"
+	genpt_msg "configuring ${X86_BDIR#"$GENPT_ROOT"/} for the compile checks"
 	"$GENPT_TOOLS/kunit.sh" --config-only x86_64
 }
 
@@ -178,7 +179,7 @@ check_sparse() {
 
 	t0=$(genpt_now)
 	if ! x86_64_configured >"$log" 2>&1; then
-		ok=0 note="cannot configure build/x86_64"
+		ok=0 note="cannot configure ${X86_BDIR#"$GENPT_ROOT"/}"
 		cp "$log" "$log.failed"
 	elif ! command -v sparse >/dev/null; then
 		ok=0 note="sparse is not installed"
@@ -202,7 +203,7 @@ check_w1() {
 	t0=$(genpt_now)
 	dir=$X86_BDIR/drivers/iommu/generic_pt
 	if ! x86_64_configured >"$log" 2>&1; then
-		ok=0 note="cannot configure build/x86_64"
+		ok=0 note="cannot configure ${X86_BDIR#"$GENPT_ROOT"/}"
 		cp "$log" "$log.failed"
 	else
 		save=""

@@ -6,6 +6,12 @@
 # to an unmapped IOVA must fault.
 #
 #   e2e.sh [--quick] [--list] [--baseline] [--define 'NAME|IOMMU-OPTS|KARGS|EXPECT'] [CASE...]
+#   e2e.sh --kernel-only std|san | --config-only std|san
+#
+# --kernel-only builds one of the two kernels and stops, --config-only
+# only writes its .config: kunit.sh runs the x86_64 KUnit suites on the
+# std kernel and the x86_64-debug ones on the san kernel (see 1. below),
+# and the static checks compile our files in the std kernel's tree.
 #
 # --define adds a case (fields as in CASES below) and runs it ("make run"
 # does this with the options it is given).
@@ -17,10 +23,17 @@
 # "make bench-dma" compares the dma_map_benchmark figures of both kernels.
 #
 # 1. builds a small x86_64 kernel in build/qemu-x86_64 from build/src with
-#    configs/qemu-x86_64.config (make allnoconfig + the fragment);
-#    A case whose expectations say kernel=san (scalable48-san) boots a
-#    second kernel, build/qemu-x86_64-san: the same fragment plus
-#    configs/qemu-x86_64-san.config (KASAN, lockdep, kmemleak, UBSAN);
+#    configs/qemu-x86_64.config and the x86_64 KUnit fragments
+#    (drivers/iommu/generic_pt/.kunitconfig, configs/common.config,
+#    configs/x86_64.config), make allnoconfig + the fragments: one
+#    production kernel for the e2e boots (kunit.enable=0: the built-in
+#    suites do not run) and the x86_64 KUnit configuration. A case whose
+#    expectations say kernel=san (scalable48-san) boots a second kernel,
+#    build/qemu-x86_64-san: the same fragments plus configs/debug.config
+#    (DEBUG_GENERIC_PT, fault injection, KASAN, UBSAN, lockdep, kmemleak),
+#    which is also the x86_64-debug KUnit configuration. On --baseline
+#    (6.12 has no genpt and none of its suites) only the fragments without
+#    their genpt and KUnit lines;
 # 2. builds qemu/genpt_edu.ko against it, the static user space tools
 #    qemu/vfio_edu.c and qemu/vfio_edu_errors.c (with qemu/vfio_edu_common.c,
 #    against the kernel's own uapi headers, installed in
@@ -66,8 +79,14 @@ set -euo pipefail
 BDIR=$GENPT_BUILD/qemu-x86_64
 EDU_DIR=$GENPT_BUILD/qemu-x86_64-edu
 E2E=$GENPT_BUILD/e2e
-FRAGMENT=$GENPT_TOOLS/configs/qemu-x86_64.config
-SAN_FRAGMENT=$GENPT_TOOLS/configs/qemu-x86_64-san.config
+FRAGMENTS=("$GENPT_TOOLS/configs/qemu-x86_64.config"
+	   "$GENPT_SRC/drivers/iommu/generic_pt/.kunitconfig"
+	   "$GENPT_TOOLS/configs/common.config"
+	   "$GENPT_TOOLS/configs/x86_64.config")
+SAN_FRAGMENT=$GENPT_TOOLS/configs/debug.config
+# What the baseline drops from the fragments: the genpt options, its
+# debug and fault injection options, KUnit.
+GENPT_ONLY='^CONFIG_(GENERIC_PT|DEBUG_GENERIC_PT|IOMMU_PT[A-Z0-9_]*|KUNIT)='
 KLOG=$GENPT_LOGS/e2e-kernel.log
 TIMEOUT=${GENPT_E2E_TIMEOUT:-300}
 QEMU=qemu-system-x86_64
@@ -121,7 +140,8 @@ dmabench-g1 dmabench-g512 dmabench-g1-t2"
 GUEST_RESULTS_SAN="kmemleak"
 
 usage() {
-	echo "usage: e2e.sh [--quick] [--list] [--define 'NAME|IOMMU-OPTS|KARGS|EXPECT'] [CASE...]" >&2
+	echo "usage: e2e.sh [--quick] [--list] [--baseline] [--define 'NAME|IOMMU-OPTS|KARGS|EXPECT'] [CASE...]" >&2
+	echo "       e2e.sh --kernel-only std|san | --config-only std|san" >&2
 	echo "cases: $(case_names)" >&2
 	exit 2
 }
@@ -145,10 +165,18 @@ case_field() {	# case_field NAME INDEX
 
 quick=0
 baseline=0
+only=""
+only_kernel=""
 selected=()
 while [ $# -gt 0 ]; do
 	case $1 in
 	--quick) quick=1 ;;
+	--kernel-only | --config-only)
+		[ $# -ge 2 ] && [[ $2 == std || $2 == san ]] || usage
+		only=${1#--}
+		only_kernel=$2
+		shift
+		;;
 	--baseline) baseline=1 ;;
 	--list) case_names; echo; exit 0 ;;
 	--define)
@@ -190,14 +218,30 @@ if [ $baseline = 1 ]; then
 	TOOLS_DIR=$GENPT_BUILD/qemu-x86_64-base-tools
 	E2E=$GENPT_BUILD/e2e-base
 	KLOG=$GENPT_LOGS/e2e-base-kernel.log
-	# 6.12 has no generic page table to select
-	mkdir -p "$BDIR"
-	grep -v -E '^CONFIG_(GENERIC_PT|IOMMU_PT[A-Z0-9_]*)=' "$FRAGMENT" >"$BDIR/genpt-base.config"
-	FRAGMENT=$BDIR/genpt-base.config
+	# 6.12 has no generic page table to select, nor its suites
+	FRAGMENTS=("${FRAGMENTS[0]}")
 fi
 # The sanitizer kernel: its own build and module directories, kernel log
 # and initramfs; the tools are the same (same uapi).
-STD_BDIR=$BDIR STD_EDU_DIR=$EDU_DIR STD_KLOG=$KLOG STD_FRAGMENT=$FRAGMENT
+STD_BDIR=$BDIR STD_EDU_DIR=$EDU_DIR STD_KLOG=$KLOG
+
+# write_fragment FILE FRAGMENT...: the fragments, one after the other (a
+# later line wins), without the genpt lines on --baseline; FILE is
+# replaced only when it changes.
+write_fragment() {
+	local out=$1
+
+	shift
+	mkdir -p "$(dirname "$out")"
+	if [ $baseline = 1 ]; then
+		cat "$@" | grep -v -E "$GENPT_ONLY" >"$out.new"
+	else
+		cat "$@" >"$out.new"
+	fi
+	cmp -s "$out.new" "$out" || mv "$out.new" "$out"
+	rm -f "$out.new"
+}
+
 # use_kernel std|san: point the kernel variables at one of the two.
 use_kernel() {
 	if [ "$1" = san ]; then
@@ -206,17 +250,16 @@ use_kernel() {
 		KLOG=${STD_KLOG%-kernel.log}-san-kernel.log
 		FRAGMENT=$BDIR/e2e-san.config
 		INITRD=$E2E/initramfs-san.cpio.gz
-		mkdir -p "$BDIR" "$EDU_DIR"
-		cat "$STD_FRAGMENT" "$SAN_FRAGMENT" >"$FRAGMENT.new"
-		cmp -s "$FRAGMENT.new" "$FRAGMENT" || mv "$FRAGMENT.new" "$FRAGMENT"
-		rm -f "$FRAGMENT.new"
+		write_fragment "$FRAGMENT" "${FRAGMENTS[@]}" "$SAN_FRAGMENT"
 	else
 		BDIR=$STD_BDIR
 		EDU_DIR=$STD_EDU_DIR
 		KLOG=$STD_KLOG
-		FRAGMENT=$STD_FRAGMENT
+		FRAGMENT=$BDIR/e2e.config
 		INITRD=$E2E/initramfs.cpio.gz
+		write_fragment "$FRAGMENT" "${FRAGMENTS[@]}"
 	fi
+	mkdir -p "$BDIR" "$EDU_DIR"
 }
 
 # case_kernel NAME: std, or san if the case's expectations say kernel=san.
@@ -399,6 +442,9 @@ boot_case() {
 	# log_buf_len: the dmesg the guest prints at the end holds the whole
 	# boot; the baseline's fail-nth warnings overflowed the default buffer
 	# and cut one report in half, which the kernel-log check cannot match.
+	# kunit.enable=0: the kernels carry the built-in KUnit suites (kunit.sh
+	# runs them on the same kernels), which must not run here.
+	[ $baseline = 1 ] || kargs="kunit.enable=0 $kargs"
 	t0=$(genpt_now)
 	timeout --kill-after=10 "$timeout" $QEMU \
 		-machine q35,kernel-irqchip=split -accel tcg -cpu max -smp 2 -m 1G \
@@ -617,6 +663,19 @@ check_trace() {
 # --- main --------------------------------------------------------------------
 
 t_all=$(genpt_now)
+case $only in
+config-only)
+	use_kernel "$only_kernel"
+	echo "# genpt: $(date -u '+%F %T UTC') e2e $only_kernel kernel configuration" >"$KLOG"
+	configure_kernel
+	exit 0
+	;;
+kernel-only)
+	use_kernel "$only_kernel"
+	build_kernel
+	exit 0
+	;;
+esac
 kernels=()
 for k in std san; do
 	for c in "${selected[@]}"; do

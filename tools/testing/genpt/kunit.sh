@@ -5,10 +5,11 @@
 #
 #   kunit.sh [-q] ARCH [SUITE_GLOB]     ARCH: x86_64 i386 i386-pae arm64
 #                                             x86_64-debug
-#   kunit.sh --config-only ARCH         only generate build/ARCH/.config
+#   kunit.sh --config-only ARCH         only generate the .config
 #
-# The kernel is built out of tree in build/ARCH from the assembled tree
-# (run assemble.sh first). kunit.py's output goes to build/logs/ARCH.log
+# The kernel is built out of tree from the assembled tree (run assemble.sh
+# first), in build/ARCH, except for the two x86_64 configurations (below).
+# The output goes to build/logs/ARCH.log
 # (and to the terminal unless -q); its parsed results to
 # build/results/ARCH.json; and one line of counts to
 # build/results/kunit-ARCH.res for test.sh:
@@ -17,14 +18,20 @@
 # (tab separated).
 # A build failure, crash, timeout or missing result counts as a failure.
 #
-# The production configurations are one "kunit.py run". x86_64-debug
-# (configs/debug.config on top of x86_64: sanitizers, kmemleak) is built
-# with "kunit.py build" and booted here, without kunit_shutdown, into an
-# initramfs whose init (qemu/kunit-debug-init.sh) scans for leaks once the
-# built-in suites have run; "kunit.py parse" reads the console. Two more
-# result lines then go to the .res file: "<arch> kmemleak" (no unreferenced
-# object) and "<arch> sanitizers" (no KASAN, UBSAN, lockdep, sleep in
-# atomic, WARNING, BUG or Oops in the console log).
+# i386, i386-pae and arm64 are one "kunit.py run" each. The x86_64 ones
+# run on the kernels of the end-to-end tests, so that a cold "make test"
+# builds two x86_64 kernels, not four: x86_64 on e2e.sh's std kernel
+# (build/qemu-x86_64: configs/qemu-x86_64.config plus the fragments
+# kunit.py would use, production), x86_64-debug on its san kernel
+# (build/qemu-x86_64-san: the same plus configs/debug.config: sanitizers,
+# kmemleak). "e2e.sh --kernel-only" builds them; they are booted here on
+# kunit.py's QEMU machine, and "kunit.py parse" reads the console. x86_64
+# stops after the suites (kunit_shutdown=reboot); x86_64-debug boots on
+# into an initramfs whose init (qemu/kunit-debug-init.sh) scans for leaks
+# once the built-in suites have run. Two more result lines then go to its
+# .res file: "<arch> kmemleak" (no unreferenced object) and "<arch>
+# sanitizers" (no KASAN, UBSAN, lockdep, sleep in atomic, WARNING, BUG or
+# Oops in the console log).
 
 . "$(dirname "$0")/lib.sh"
 
@@ -57,8 +64,17 @@ JSON=$GENPT_RESULTS/$ARCH.json
 RES=$GENPT_RESULTS/kunit-$ARCH.res
 mkdir -p "$GENPT_LOGS" "$GENPT_RESULTS" "$BDIR"
 
+# The x86_64 configurations boot e2e.sh's kernels (std or san).
+own=""
+case $ARCH in
+x86_64) own=std ;;
+x86_64-debug) own=san ;;
+esac
+
 # The fragments, in kunit.py's order (a later one wins).
-frags=("$GENPT_SRC/drivers/iommu/generic_pt/.kunitconfig" "$GENPT_TOOLS/configs/common.config")
+frags=()
+[ -n "$own" ] && frags+=("$GENPT_TOOLS/configs/qemu-x86_64.config")
+frags+=("$GENPT_SRC/drivers/iommu/generic_pt/.kunitconfig" "$GENPT_TOOLS/configs/common.config")
 # Options of one configuration only (the AMD IOMMU driver on x86_64).
 [ -f "$GENPT_TOOLS/configs/$BASE.config" ] && frags+=("$GENPT_TOOLS/configs/$BASE.config")
 [ $debug = 1 ] && frags+=("$GENPT_TOOLS/configs/debug.config")
@@ -88,6 +104,11 @@ done < <(genpt_make_vars "$ARCH")
 
 cd "$GENPT_SRC" || exit 1
 
+if [ $config_only = 1 ] && [ -n "$own" ]; then
+	"$GENPT_TOOLS/e2e.sh" --config-only "$own" >"$GENPT_LOGS/$ARCH-config.log" 2>&1 ||
+		{ cat "$GENPT_LOGS/$ARCH-config.log"; genpt_die "e2e.sh --config-only $own failed for $ARCH"; }
+	exit 0
+fi
 if [ $config_only = 1 ]; then
 	python3 tools/testing/kunit/kunit.py config "${args[@]}" >"$GENPT_LOGS/$ARCH-config.log" 2>&1 ||
 		{ cat "$GENPT_LOGS/$ARCH-config.log"; genpt_die "kunit.py config failed for $ARCH"; }
@@ -137,30 +158,39 @@ build_initramfs() {
 	"$gen" -t 0 "$list" >"$BDIR/genpt-initramfs.cpio"
 }
 
-# The debug configuration: build, boot ourselves (no kunit_shutdown, so
-# that init runs after the suites), parse. Output in $LOG; returns the
-# first failing step's status. boot_note says why the boot failed.
-run_debug() {
+# The x86_64 configurations: build e2e.sh's kernel, boot it ourselves,
+# parse. x86_64-debug without kunit_shutdown, so that init runs after the
+# suites. Output in $LOG; returns the first failing step's status.
+# boot_note says why the boot failed.
+run_own() {
 	local con=$BDIR/test.log qrc cmdline kernel=$BDIR/arch/x86/boot/bzImage tq
-	local build_args=(build "${args[@]}" --jobs="$GENPT_JOBS")
+	local initrd=()
 
-	echo "# genpt: cd $GENPT_SRC && python3 tools/testing/kunit/kunit.py ${build_args[*]}"
-	python3 tools/testing/kunit/kunit.py "${build_args[@]}" </dev/null 2>&1 || return 1
+	local klog=e2e-kernel.log
+
+	[ "$own" = san ] && klog=e2e-san-kernel.log
+	echo "# genpt: $GENPT_TOOLS/e2e.sh --kernel-only $own (build log: build/logs/$klog)"
+	"$GENPT_TOOLS/e2e.sh" --kernel-only "$own" </dev/null 2>&1 || return 1
 	config_note=$(check_fragments)
 	[ -z "$config_note" ] || return 1
-	build_initramfs 2>&1 || { boot_note="cannot build the initramfs"; return 1; }
 
-	# As kunit.py's x86_64 QEMU (qemu_configs/x86_64.py), plus the
-	# initramfs. panic=-1: a panic reboots, which ends QEMU (-no-reboot)
-	# at once; the kmemleak file is in debugfs.
+	# As kunit.py's x86_64 QEMU (qemu_configs/x86_64.py). panic=-1: a
+	# panic reboots, which ends QEMU (-no-reboot) at once.
 	cmdline="console=ttyS0 panic=-1 kunit.enable=1${SUITE:+ kunit.filter_glob=$SUITE}"
+	if [ $debug = 1 ]; then
+		# and the initramfs; the kmemleak file is in debugfs
+		build_initramfs 2>&1 || { boot_note="cannot build the initramfs"; return 1; }
+		initrd=(-initrd "$BDIR/genpt-initramfs.cpio")
+	else
+		cmdline+=" kunit_shutdown=reboot"
+	fi
 	echo "# genpt: booting $kernel (console: ${con#"$GENPT_ROOT"/}, timeout ${GENPT_KUNIT_TIMEOUT}s)"
 	echo "# genpt: -append '$cmdline'"
 	tq=$(genpt_now)
 	timeout --kill-after=10 "$GENPT_KUNIT_TIMEOUT" qemu-system-x86_64 \
 		-nodefaults -m 1024 -smp "$GENPT_KUNIT_CPUS" -bios qboot.rom \
 		-display none -monitor none -no-reboot -serial "file:$con" \
-		-kernel "$kernel" -initrd "$BDIR/genpt-initramfs.cpio" \
+		-kernel "$kernel" "${initrd[@]}" \
 		-append "$cmdline" </dev/null >"$BDIR/qemu.log" 2>&1
 	qrc=$?
 	echo "# genpt: QEMU exit status $qrc after $(genpt_elapsed "$tq")s"
@@ -169,8 +199,9 @@ run_debug() {
 	124 | 137) boot_note="QEMU timed out after ${GENPT_KUNIT_TIMEOUT}s" ;;
 	*) boot_note="QEMU exit status $qrc: $(head -c 200 "$BDIR/qemu.log" | tr '\n' ' ')" ;;
 	esac
-	grep -aq GENPT_DEBUG_DONE "$con" ||
+	if [ $debug = 1 ] && ! grep -aq GENPT_DEBUG_DONE "$con"; then
 		boot_note="${boot_note:+$boot_note; }init did not finish (no GENPT_DEBUG_DONE)"
+	fi
 	# Test results as kunit.py run would show them.
 	python3 tools/testing/kunit/kunit.py parse --json="$JSON" "$con" </dev/null 2>&1 || return 1
 	[ -z "$boot_note" ]
@@ -187,15 +218,15 @@ t0=$(genpt_now)
 config_note=""
 boot_note=""
 echo "# genpt: $(date -u '+%F %T UTC') $ARCH ($TYPE)" >"$LOG"
-if [ $debug = 1 ]; then
+if [ -n "$own" ]; then
 	rm -f "$BDIR/test.log"
 	# A function's output cannot be tee'd without a subshell, which would
 	# lose config_note and boot_note: the log goes through a file.
 	if [ $quiet = 1 ]; then
-		run_debug >>"$LOG" 2>&1
+		run_own >>"$LOG" 2>&1
 		rc=$?
 	else
-		run_debug > >(tee -a "$LOG") 2>&1
+		run_own > >(tee -a "$LOG") 2>&1
 		rc=$?
 		wait $!
 	fi

@@ -6,6 +6,8 @@
 #   pristine/<id>/linux-source-6.12   unpacked tarball, never written to
 #   src/                              assembled tree (git: base + patches/)
 #   <arch>/                           out-of-tree KUnit build per config
+#   qemu-x86_64[-san]/                the e2e kernels, also the x86_64
+#                                     and x86_64-debug KUnit builds
 #   logs/, results/                   per-run output
 # The compiler cache lives outside the checkout, in
 # ${XDG_CACHE_HOME:-~/.cache}/genpt-ccache, so that a fresh clone on the
@@ -108,7 +110,15 @@ genpt_make_vars() {
 	fi
 }
 
-genpt_build_dir() { printf '%s/%s' "$GENPT_BUILD" "$1"; }
+# The build directory of a KUnit configuration. The x86_64 ones run on the
+# kernels of the end-to-end tests (e2e.sh: std and san, see kunit.sh).
+genpt_build_dir() {
+	case $1 in
+	x86_64) printf '%s/qemu-x86_64' "$GENPT_BUILD" ;;
+	x86_64-debug) printf '%s/qemu-x86_64-san' "$GENPT_BUILD" ;;
+	*) printf '%s/%s' "$GENPT_BUILD" "$1" ;;
+	esac
+}
 
 # What a configuration builds, as the stage list and the summary show it.
 genpt_build_type() {

@@ -2,10 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # "make run-kunit" (the "make run" of before the end-to-end report): install
-# what is missing, assemble the tree, build the x86_64 KUnit kernel
-# (build/x86_64, shared with "make test"), run the genpt suites in QEMU and
-# print a short report: the formats built (CONFIG_IOMMU_PT_*=y), every suite
-# with its number of cases and results, pass/fail, total.
+# what is missing, assemble the tree, build the x86_64 KUnit kernel (the
+# e2e kernel in build/qemu-x86_64, shared with "make test"), run the genpt
+# suites in QEMU and print a short report: the formats built
+# (CONFIG_IOMMU_PT_*=y), every suite with its number of cases and results,
+# pass/fail, total.
 #
 #   kunit-run.sh [-v]     -v: show kunit.py's output while it runs
 

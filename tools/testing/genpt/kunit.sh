@@ -128,7 +128,7 @@ check_fragments() {
 		mapfile -t -O ${#missing[@]} missing < <(genpt_config_missing "$f" "$BDIR/.config")
 	done
 	[ ${#missing[@]} = 0 ] && return 0
-	printf 'not in build/%s/.config (dependencies not met?): %s' "$ARCH" "${missing[*]}"
+	printf 'not in %s/.config (dependencies not met?): %s' "${BDIR#"$GENPT_ROOT"/}" "${missing[*]}"
 }
 
 # The initramfs of the debug boot: a static busybox and our init. Built
@@ -289,7 +289,7 @@ if [ $debug = 1 ]; then
 		fi
 	done < <(tail -n +2 "$RES")
 	if [ $status = FAIL ]; then
-		genpt_err "first reports (all: ${GENPT_RESULTS#"$GENPT_ROOT"/}/$ARCH-debug-details.txt, console: build/$ARCH/test.log):"
+		genpt_err "first reports (all: ${GENPT_RESULTS#"$GENPT_ROOT"/}/$ARCH-debug-details.txt, console: ${BDIR#"$GENPT_ROOT"/}/test.log):"
 		head -n 60 "$GENPT_RESULTS/$ARCH-debug-details.txt" | sed 's/^/    /' >&2
 	fi
 fi
@@ -300,7 +300,7 @@ if [ "$kstatus" = PASS ]; then
 else
 	genpt_err "kunit $ARCH ($TYPE) FAILED: $passed passed, $failed failed, $skipped skipped (${secs}s)${note:+: $note}"
 	if [ $quiet = 1 ]; then
-		genpt_err "log: ${LOG#"$GENPT_ROOT"/} (kernel console: build/$ARCH/test.log)"
+		genpt_err "log: ${LOG#"$GENPT_ROOT"/} (kernel console: ${BDIR#"$GENPT_ROOT"/}/test.log)"
 		if [ -f "$JSON" ]; then
 			# Tests ran: show the first failures with their details.
 			pattern='EXPECTATION FAILED|ASSERTION FAILED|\[(FAILED|CRASHED)\]|Kernel panic|BUG:|Oops|timed out'
@@ -318,7 +318,7 @@ else
 			tail -n 30 "$LOG" | sed 's/^/    /' >&2
 		fi
 	else
-		genpt_err "log: ${LOG#"$GENPT_ROOT"/} (kernel console: build/$ARCH/test.log)"
+		genpt_err "log: ${LOG#"$GENPT_ROOT"/} (kernel console: ${BDIR#"$GENPT_ROOT"/}/test.log)"
 	fi
 	status=FAIL
 fi

@@ -193,7 +193,9 @@ while [ $# -gt 0 ]; do
 	case $1 in
 	--quick) quick=1 ;;
 	--kernel-only | --config-only)
-		[ $# -ge 2 ] && [[ $2 == std || $2 == san ]] || usage
+		if [ $# -lt 2 ] || [[ $2 != std && $2 != san ]]; then
+			usage
+		fi
 		only=${1#--}
 		only_kernel=$2
 		shift

@@ -47,7 +47,9 @@
 #    "GENPT_E2E: <name> PASS|FAIL <detail>" lines of the guest;
 # 4. checks what the guest reports against the case (address width,
 #    scalable mode, caching mode, snoop control, strict or lazy,
-#    superpages), the disk images on the host, the kernel log (no WARNING,
+#    superpages, the stage and format of every domain's table, the top of
+#    the VFIO IOVA range, the fault reasons of the stage), the disk images
+#    on the host, the kernel log (no WARNING,
 #    BUG, Oops), and every DMAR fault: each one must be one the guest
 #    announced (GENPT_E2E_EXPECT_FAULT), in the guest's log and in QEMU's
 #    trace; any other fault fails the case. On the sanitizer kernel, the
@@ -102,28 +104,47 @@ TRACE_EVENTS="vtd_inv_desc_iotlb_global vtd_inv_desc_iotlb_domain
 vtd_inv_desc_iotlb_pages vtd_inv_desc_iotlb_pasid vtd_inv_desc_iotlb_pasid_pages
 vtd_inv_desc_cc_global vtd_inv_desc_cc_domain vtd_inv_desc_cc_device
 vtd_inv_desc_cc_devices vtd_dmar_fault"
+# QEMU 10.0 declares vtd_inv_desc_iotlb_pasid and _pasid_pages but never
+# emits them: a PASID-based IOTLB invalidation (the only kind the driver
+# sends for a first stage domain) shows up only in the generic
+# vtd_inv_desc event, type "p-iotlb" (vtd_process_inv_desc()). That event
+# fires for every descriptor, waits included, so it is enabled only for the
+# first stage cases (pt=x86_64); trace_counter sorts its p-iotlb lines by
+# granularity and domain ID.
+TRACE_EVENTS_FS="vtd_inv_desc"
 
 # Cases: name, intel-iommu options, kernel options, expectations
 # (aw=<bits> sm=<0|1> cm=<0|1> type=<DMA|DMA-FQ> pgsize=<bitmap>
-# [snoop=<0|1>], snoop control 0 unless said).
+# pt=<vtdss|x86_64> [snoop=<0|1>], snoop control 0 unless said; pt is the
+# format of every domain's table, vtdss for the second stage, x86_64 for
+# the first, vtdss if not given).
 # 2M and 1G leaves: QEMU's SLLPS is 2M|1G at any address width.
 CASES=(
-"legacy39|aw-bits=39|intel_iommu=on,sm_off iommu.strict=1|aw=39 sm=0 cm=0 type=DMA pgsize=0x40201000"
-"legacy48|aw-bits=48|intel_iommu=on,sm_off iommu.strict=1|aw=48 sm=0 cm=0 type=DMA pgsize=0x40201000"
-"legacy48-lazy|aw-bits=48|intel_iommu=on,sm_off iommu.strict=0|aw=48 sm=0 cm=0 type=DMA-FQ pgsize=0x40201000"
-"scalable48|x-scalable-mode=on,aw-bits=48|intel_iommu=on,sm_on iommu.strict=1|aw=48 sm=1 cm=0 type=DMA pgsize=0x40201000"
-"scalable48-lazy|x-scalable-mode=on,aw-bits=48|intel_iommu=on,sm_on iommu.strict=0|aw=48 sm=1 cm=0 type=DMA-FQ pgsize=0x40201000"
+"legacy39|aw-bits=39|intel_iommu=on,sm_off iommu.strict=1|aw=39 sm=0 cm=0 type=DMA pgsize=0x40201000 pt=vtdss"
+"legacy48|aw-bits=48|intel_iommu=on,sm_off iommu.strict=1|aw=48 sm=0 cm=0 type=DMA pgsize=0x40201000 pt=vtdss"
+"legacy48-lazy|aw-bits=48|intel_iommu=on,sm_off iommu.strict=0|aw=48 sm=0 cm=0 type=DMA-FQ pgsize=0x40201000 pt=vtdss"
+"scalable48|x-scalable-mode=on,aw-bits=48|intel_iommu=on,sm_on iommu.strict=1|aw=48 sm=1 cm=0 type=DMA pgsize=0x40201000 pt=vtdss"
+"scalable48-lazy|x-scalable-mode=on,aw-bits=48|intel_iommu=on,sm_on iommu.strict=0|aw=48 sm=1 cm=0 type=DMA-FQ pgsize=0x40201000 pt=vtdss"
 # Caching mode makes the driver strict whatever the command line says
 # ("IOMMU batching disallowed due to virtualization").
-"caching48-lazy|aw-bits=48,caching-mode=on|intel_iommu=on,sm_off iommu.strict=0|aw=48 sm=0 cm=1 type=DMA pgsize=0x40201000"
-"spoff48|aw-bits=48|intel_iommu=on,sm_off,sp_off iommu.strict=1|aw=48 sm=0 cm=0 type=DMA pgsize=0x1000"
+"caching48-lazy|aw-bits=48,caching-mode=on|intel_iommu=on,sm_off iommu.strict=0|aw=48 sm=0 cm=1 type=DMA pgsize=0x40201000 pt=vtdss"
+"spoff48|aw-bits=48|intel_iommu=on,sm_off,sp_off iommu.strict=1|aw=48 sm=0 cm=0 type=DMA pgsize=0x1000 pt=vtdss"
 # Snoop control: iommufd makes the VFIO domain enforce cache coherency,
 # the driver sets SNP in its second-stage leaves.
-"legacy48-snoop|aw-bits=48,snoop-control=on|intel_iommu=on,sm_off iommu.strict=1|aw=48 sm=0 cm=0 type=DMA pgsize=0x40201000 snoop=1"
-"scalable48-snoop|x-scalable-mode=on,aw-bits=48,snoop-control=on|intel_iommu=on,sm_on iommu.strict=1|aw=48 sm=1 cm=0 type=DMA pgsize=0x40201000 snoop=1"
+"legacy48-snoop|aw-bits=48,snoop-control=on|intel_iommu=on,sm_off iommu.strict=1|aw=48 sm=0 cm=0 type=DMA pgsize=0x40201000 pt=vtdss snoop=1"
+"scalable48-snoop|x-scalable-mode=on,aw-bits=48,snoop-control=on|intel_iommu=on,sm_on iommu.strict=1|aw=48 sm=1 cm=0 type=DMA pgsize=0x40201000 pt=vtdss snoop=1"
+# First stage (QEMU 10.0): x-flts=on replaces the second stage (ECAP.FSTS=1,
+# SSTS=0; scalable mode and aw-bits=48 only, 4 levels), so every domain,
+# DMA API and iommufd alike, is an x86_64 table; the IOVA range is the
+# lower canonical half. fs1gp=off clears CAP.FS1GP: no 1G leaves. With
+# snoop control iommufd's domain snoops through PGSNP in the PASID entry.
+"scalable48-fs|x-scalable-mode=on,aw-bits=48,x-flts=on|intel_iommu=on,sm_on iommu.strict=1|aw=48 sm=1 cm=0 type=DMA pgsize=0x40201000 pt=x86_64"
+"scalable48-fs-lazy|x-scalable-mode=on,aw-bits=48,x-flts=on|intel_iommu=on,sm_on iommu.strict=0|aw=48 sm=1 cm=0 type=DMA-FQ pgsize=0x40201000 pt=x86_64"
+"scalable48-fs-nofs1gp|x-scalable-mode=on,aw-bits=48,x-flts=on,fs1gp=off|intel_iommu=on,sm_on iommu.strict=1|aw=48 sm=1 cm=0 type=DMA pgsize=0x201000 pt=x86_64"
+"scalable48-fs-snoop|x-scalable-mode=on,aw-bits=48,x-flts=on,snoop-control=on|intel_iommu=on,sm_on iommu.strict=1|aw=48 sm=1 cm=0 type=DMA pgsize=0x40201000 pt=x86_64 snoop=1"
 # The same workload on the sanitizer kernel (KASAN, lockdep, kmemleak,
 # UBSAN): one boot, its cold build is the longest part of a cold "make test".
-"scalable48-san|x-scalable-mode=on,aw-bits=48|intel_iommu=on,sm_on iommu.strict=1|aw=48 sm=1 cm=0 type=DMA pgsize=0x40201000 kernel=san"
+"scalable48-san|x-scalable-mode=on,aw-bits=48|intel_iommu=on,sm_on iommu.strict=1|aw=48 sm=1 cm=0 type=DMA pgsize=0x40201000 pt=vtdss kernel=san"
 )
 QUICK_CASES="legacy39 scalable48"
 
@@ -172,7 +193,9 @@ while [ $# -gt 0 ]; do
 	case $1 in
 	--quick) quick=1 ;;
 	--kernel-only | --config-only)
-		[ $# -ge 2 ] && [[ $2 == std || $2 == san ]] || usage
+		if [ $# -lt 2 ] || [[ $2 != std && $2 != san ]]; then
+			usage
+		fi
 		only=${1#--}
 		only_kernel=$2
 		shift
@@ -260,6 +283,16 @@ use_kernel() {
 		write_fragment "$FRAGMENT" "${FRAGMENTS[@]}"
 	fi
 	mkdir -p "$BDIR" "$EDU_DIR"
+}
+
+# case_pt NAME: the table format the case expects, vtdss unless it says pt=.
+case_pt() {
+	local kv pt=vtdss
+
+	for kv in $(case_field "$1" 3); do
+		case $kv in pt=*) pt=${kv#pt=} ;; esac
+	done
+	echo "$pt"
 }
 
 # case_kernel NAME: std, or san if the case's expectations say kernel=san.
@@ -405,13 +438,43 @@ build_initramfs() {
 # stdin; writes DIR/trace-counts.txt ("<event>[@<domain id>] <count>"
 # lines, the total and, for the events that have one, per domain ID) and the
 # vtd_dmar_fault lines, at most 100000, to DIR/trace-faults.log.
+# vtd_inv_desc lines of type p-iotlb (PASID-based IOTLB invalidation,
+# "... type p-iotlb high 0x<val1> low 0x<val0>") are also counted as
+# p-iotlb-pasid (granularity, val0 bits 5:4, 2: all of a PASID) or
+# p-iotlb-pages (3: pages within a PASID), in total and per domain ID
+# (val0 bits 31:16). The hex digits are taken apart by hand: mawk has no
+# strtonum().
 trace_counter() {
 	awk -v faults="$1/trace-faults.log" '
+		# hexdigit(H, K): the value of the K-th hex digit from the
+		# right of "0x..." H (0 past its end)
+		function hexdigit(h, k) {
+			sub(/^0x/, "", h)
+			if (k > length(h))
+				return 0
+			return index("0123456789abcdef", substr(h, length(h) - k + 1, 1)) - 1
+		}
 		{
 			ev = $1; sub(/^.*:/, "", ev); n[ev]++
 			# and per domain ID, "<event>@0x<did>"
 			if (match($0, / domain 0x[0-9a-f]+/))
 				n[ev "@" substr($0, RSTART + 8, RLENGTH - 8)]++
+		}
+		ev == "vtd_inv_desc" {
+			type = lo = ""
+			for (i = 2; i < NF; i++) {
+				if ($i == "type") type = $(i + 1)
+				if ($i == "low") lo = $(i + 1)
+			}
+			if (type == "p-iotlb" && lo != "") {
+				g = hexdigit(lo, 2) % 4
+				g = (g == 2) ? "pasid" : ((g == 3) ? "pages" : ("g" g))
+				did = 0
+				for (k = 8; k >= 5; k--)
+					did = did * 16 + hexdigit(lo, k)
+				n["p-iotlb-" g]++
+				n["p-iotlb-" g "@" sprintf("0x%x", did)]++
+			}
 		}
 		ev == "vtd_dmar_fault" && nf++ < 100000 { print > faults }
 		END { for (ev in n) print ev, n[ev] }' >"$1/trace-counts.txt"
@@ -432,6 +495,11 @@ boot_case() {
 	for ev in $TRACE_EVENTS; do
 		trace+=(-trace "enable=$ev")
 	done
+	if [ "$(case_pt "$name")" = x86_64 ]; then
+		for ev in $TRACE_EVENTS_FS; do
+			trace+=(-trace "enable=$ev")
+		done
+	fi
 	rm -rf "$dir"
 	mkdir -p "$dir"
 	truncate -s 64M "$dir/nvme.img" "$dir/virtio.img"
@@ -473,7 +541,7 @@ boot_case() {
 # "<test> PASS|FAIL <detail>" per line.
 check_case() {
 	local name=$1 dir=$E2E/$1 log=$E2E/$1/console.log out=$E2E/$1/results.txt
-	local rc secs timeout exp aw sm cm type pgsize r line cap ecap rtaddr v got want img
+	local rc secs timeout exp aw sm cm type pgsize pt r line cap ecap rtaddr v got want img
 
 	read -r rc secs <"$dir/qemu.rc"
 	timeout=$TIMEOUT
@@ -488,6 +556,7 @@ check_case() {
 		pgsize=*) pgsize=${kv#pgsize=} ;;
 		esac
 	done
+	pt=$(case_pt "$name")
 	touch "$log"
 	: >"$out"
 	res() { echo "$*" >>"$out"; }
@@ -550,6 +619,12 @@ check_case() {
 		res "pgsize FAIL ${got:-none}, expected $pgsize"
 	fi
 
+	{
+		check_page_tables "$log" "$pt" "$aw" "$sm" "$pgsize"
+		check_vfio_top "$pt" "$aw"
+		check_fault_reasons "$pt"
+	} >>"$out"
+
 	# The data is on the host's image, not only in the guest's caches.
 	for r in nvme virtio; do
 		want=$(guest "$r-direct" | sed -n 's/.*sha256=\([0-9a-f]*\).*/\1/p')
@@ -597,6 +672,134 @@ check_case() {
 	return 0
 }
 
+# Devices whose domain's table the page-table result checks: NVMe, edu
+# (DMA API), virtio-blk, edu (VFIO: vfio_edu prints its table while it is
+# mapped), edu (dma_map_benchmark).
+PT_BDFS="00:03.0 00:04.0 00:05.0 00:06.0 00:07.0"
+
+# check_page_tables CONSOLE PT AW SM PGSIZE: the result "page-table". Every
+# device's domain has a table of format PT (vtdss: second stage, x86_64:
+# first stage) as the driver's debugfs header says ("page table: <format>
+# levels=<n> va_bits=<n> pgsizes=<bitmap> ..."), with 3 levels at 39 bits
+# and 4 at 48, a VA width of AW (second stage) or 48 (first stage, with
+# the upper canonical half), page sizes PGSIZE; and no 1G leaf among the
+# walk lines shown (GENPT_E2E_PT) unless PGSIZE has 1G. The scalable mode
+# PASID entry (GENPT_E2E_CTX; vfio_edu's vfio-pasid-entry for the VFIO
+# device) must say the same stage: PGTT 1 first stage, 2 second stage. The
+# 6.12 baseline has no header: there only the stage is checked, from PGTT
+# (scalable mode) or the mode (legacy mode has only the second stage).
+check_page_tables() {
+	local log=$1 pt=$2 aw=$3 sm=$4 pgsize=$5 levels va bdf hdr entry pgtt
+	local want got stage bad="" detail="" huge
+
+	levels=4
+	[ "$aw" = 39 ] && levels=3
+	va=$aw
+	[ "$pt" = x86_64 ] && va=48
+	want="$pt levels=$levels va_bits=$va pgsizes=$pgsize"
+	for bdf in $PT_BDFS; do
+		hdr=$(grep -a -o "GENPT_E2E_PT: 0000:$bdf page table: .*" "$log" | tail -n 1 |
+			sed -n 's/.*page table: \([^ ]*\) \(levels=[0-9]*\) \(va_bits=[0-9]*\) \(pgsizes=0x[0-9a-f]*\).*/\1 \2 \3 \4/p')
+		if [ "$bdf" = 00:06.0 ]; then
+			entry=$(grep -a -o "GENPT_E2E_INFO: vfio-pasid-entry 0000:$bdf .*" "$log" |
+				tail -n 1 | awk '{ print $4 }' | tr -d '\r')
+		else
+			entry=$(grep -a "^GENPT_E2E_CTX: ${bdf}[[:space:]]" "$log" |
+				awk '$5 == 0 { print $6 }' | tail -n 1 | tr -d '\r')
+		fi
+		# val[2]:val[1]:val[0]; PGTT is val[0] bits 8:6
+		pgtt=""
+		[ -n "$entry" ] && pgtt=$(( (${entry##*:} >> 6) & 7 ))
+		case $pgtt in
+		1) stage=x86_64 ;;
+		2) stage=vtdss ;;
+		"") stage="" ;;
+		*) stage="pgtt$pgtt" ;;
+		esac
+		if [ -n "$hdr" ]; then
+			detail="$detail $bdf=${hdr%% *}"
+			[ "$hdr" = "$want" ] || bad="$bad; $bdf: $hdr"
+		elif [ $baseline = 1 ]; then
+			detail="$detail $bdf=${stage:-vtdss}"
+		else
+			bad="$bad; $bdf: no page table line"
+		fi
+		if [ "$sm" = 1 ]; then
+			[ "$stage" = "$pt" ] || bad="$bad; $bdf: PASID entry ${entry:-not shown} (PGTT ${pgtt:-?})"
+		fi
+	done
+	# walk lines "0x<pfn> |<PML5E> <PML4E> <PDPE> <PDE> <PTE>": a leaf in
+	# the PDPE column is a 1G page
+	huge=$(grep -a '^GENPT_E2E_PT: [0-9a-f:.]* 0x[0-9a-f]* |' "$log" | tr -d '\r' |
+		awk -F'|' '{ n = split($2, f, " "); last = 0
+			for (i = 1; i <= n; i++) if (f[i] !~ /^0x0+$/) last = i
+			if (last == 3) h++ }
+			END { print h + 0 }')
+	if [ "$huge" != 0 ] && [ $(( pgsize & (1 << 30) )) = 0 ]; then
+		bad="$bad; $huge 1G leaves without 1G in pgsizes"
+	fi
+	if [ -z "$bad" ] && [ $baseline = 1 ]; then
+		echo "page-table PASS$detail (6.12 has no page table line: stage from the PASID entry), $huge 1G leaves shown"
+	elif [ -z "$bad" ]; then
+		echo "page-table PASS$detail, $want, $huge 1G leaves shown"
+	else
+		echo "page-table FAIL expected $want:${bad#;}"
+	fi
+}
+
+# check_vfio_top PT AW: the result "vfio-top". The IOAS's IOVA ranges end
+# where the domain's table does: 2^AW - 1 on the second stage, 2^47 - 1 on
+# the first (a 4-level first stage table is sign extended: bit 47 selects
+# the upper half, which the driver does not give out), and vfio_edu's copies
+# at the top mapping, the highest 2 MiB aligned 4 MiB below that end, were
+# verified (vfio-dma).
+check_vfio_top() {
+	local pt=$1 aw=$2 last top got dma
+
+	if [ "$pt" = x86_64 ]; then
+		last=$(printf '0x%x' $(( (1 << 47) - 1 )))
+	else
+		last=$(printf '0x%x' $(( (1 << aw) - 1 )))
+	fi
+	top=$(printf '0x%x' $(( (last + 1 - 0x400000) & ~0x1fffff )))
+	got=$(guest vfio-iova-ranges | sed -n 's/^PASS .*-\(0x[0-9a-f]*\)$/\1/p')
+	dma=$(guest vfio-dma)
+	if [ "$got" != "$last" ]; then
+		echo "vfio-top FAIL last IOVA ${got:-unknown}, expected $last"
+	elif [[ $dma != "PASS "*" and $top "* ]]; then
+		echo "vfio-top FAIL no verified DMA at $top: ${dma:-no vfio-dma result}"
+	else
+		echo "vfio-top PASS IOVA range ends at $last, DMA verified at $top"
+	fi
+}
+
+# check_fault_reasons PT: the result "fault-reasons". The fault records of
+# the expected faults carry the reason QEMU 10.0 gives for the stage. Second
+# stage: 0x05 (no write permission) for an unmapped IOVA and a read-only one
+# alike (vtd_iova_to_slpte()). First stage (vtd_iova_to_flpte()): 0x71 (P
+# clear in a first-level entry) for an unmapped IOVA, 0x85 (no write
+# permission) for the read-only one.
+check_fault_reasons() {
+	local pt=$1 r want line got bad="" detail=""
+
+	for r in edu-fault-logged vfio-readonly-fault-logged vfio-unmap-fault-logged; do
+		want=0x05
+		if [ "$pt" = x86_64 ]; then
+			want=0x71
+			[ "$r" = vfio-readonly-fault-logged ] && want=0x85
+		fi
+		line=$(guest "$r")
+		got=$(sed -n 's/^PASS .*\[fault reason \(0x[0-9a-f]*\)\].*/\1/p' <<<"$line")
+		detail="$detail ${r%-fault-logged}=${got:-none}"
+		[ "$got" = "$want" ] || bad="$bad ${r%-fault-logged}=${got:-none} (want $want)"
+	done
+	if [ -z "$bad" ]; then
+		echo "fault-reasons PASS$detail"
+	else
+		echo "fault-reasons FAIL$bad"
+	fi
+}
+
 # The first line of each report of KASAN, UBSAN, lockdep (with the
 # sleep-in-atomic check), and kmemleak turning itself off.
 SAN_REPORTS='BUG: KASAN:|UBSAN:|WARNING: (possible|inconsistent|suspicious RCU)|INFO: (possible recursive|trying to register non-static key)|BUG: (sleeping function|held lock freed|workqueue leaked lock|bad unlock balance|key )|DEBUG_LOCKS_WARN_ON|turning off the locking correctness validator|Kernel memory leak detector disabled|kmemleak: Cannot allocate'
@@ -631,7 +834,7 @@ check_sanitizers() {
 # unexpected, into faults.txt. Adds the results iotlb-inv and faults.
 check_trace() {
 	local dir=$E2E/$1 counts=$E2E/$1/trace-counts.txt
-	local out=$E2E/$1/results.txt ev n total=0 iotlb=""
+	local out=$E2E/$1/results.txt ev n total=0 iotlb="" pt
 
 	touch "$counts"
 	: >"$dir/invalidations.txt"
@@ -641,18 +844,34 @@ check_trace() {
 		n=${n:-0}
 		echo "${ev#vtd_inv_desc_} $n" >>"$dir/invalidations.txt"
 		case $ev in
+		vtd_inv_desc_iotlb_global) iotlb="$iotlb global=$n" ;;
 		vtd_inv_desc_iotlb_*)
 			total=$((total + n))
 			iotlb="$iotlb ${ev#vtd_inv_desc_iotlb_}=$n"
 			;;
 		esac
 	done
+	# The first stage's invalidations: PASID-based, counted from
+	# vtd_inv_desc (TRACE_EVENTS_FS), and the only ones that count there.
+	pt=$(case_pt "$1")
+	if [ "$pt" = x86_64 ]; then
+		total=0
+		for ev in p-iotlb-pasid p-iotlb-pages; do
+			n=$(awk -v ev="$ev" '$1 == ev { print $2 }' "$counts")
+			n=${n:-0}
+			echo "$ev $n" >>"$dir/invalidations.txt"
+			total=$((total + n))
+			iotlb="$iotlb $ev=$n"
+		done
+	fi
 	# Unmaps happened (DMA API and IOAS_UNMAP): the IOTLB must have been
-	# invalidated, strict or lazy.
+	# invalidated, strict or lazy, beyond the boot's global invalidation:
+	# by domain or pages on the second stage, by PASID or pages within a
+	# PASID on the first.
 	if [ "$total" -gt 0 ]; then
 		echo "iotlb-inv PASS$iotlb" >>"$out"
 	else
-		echo "iotlb-inv FAIL no IOTLB invalidation in QEMU's trace" >>"$out"
+		echo "iotlb-inv FAIL no ${pt/x86_64/PASID-based} IOTLB invalidation but the global one in QEMU's trace:$iotlb" >>"$out"
 	fi
 
 	# Every DMAR fault must be one the guest announced.

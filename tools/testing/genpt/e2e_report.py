@@ -234,6 +234,10 @@ def run_report(args):
                                 sagaw, 'on' if cap >> 7 & 1 else 'off',
                                 'yes' if sc else 'no'))
     print('             cap %#x ecap %#x' % (cap, ecap))
+    if scalable:
+        print('             stages: first %s (FS1GP %d), second %s' % (
+            'yes' if ecap >> 47 & 1 else 'no', cap >> 56 & 1,
+            'yes' if ecap >> 46 & 1 else 'no'))
     print('             table walker %s (ecap.%s=%d)%s' % (
         'coherent' if coherent else 'not coherent',
         'SMPWC' if scalable else 'C', coherent,
@@ -274,6 +278,10 @@ def run_report(args):
                 'SAGAW/MGAW)' % (agaw + 2, 30 + 9 * agaw), lines)
 
     def leaves(lines):
+        """Leaf sizes; the SNP count only for the second stage (x86_64
+        leaves have no snoop bit: the PASID entry's PGSNP says it)."""
+        first = any(PT_HEADER.search(l) and PT_HEADER.search(l).group(1) == 'x86_64'
+                    for l in lines)
         hist, snp = {}, 0
         for w in map(walk_line, lines):
             if not w:
@@ -284,10 +292,11 @@ def run_report(args):
         n = sum(hist.values())
         if not n:
             return 'none' if lines else 'not shown by the driver'
-        return '%s%s, SNP in %d of %d' % (
+        return '%s%s%s' % (
             ', '.join('%s x %d' % (k, v) for k, v in sorted(
                 hist.items(), key=lambda kv_: kv_[0][-1] + kv_[0])),
-            ' (first 64 lines)' if len(lines) >= 66 else '', snp, n)
+            ' (first 64 lines)' if len(lines) >= 66 else '',
+            '' if first else ', SNP in %d of %d' % (snp, n))
 
     def invalidations(did):
         if did is None:
@@ -297,6 +306,11 @@ def run_report(args):
             n = counts.get('vtd_inv_desc_iotlb_%s@%#x' % (ev, did), 0)
             if n:
                 parts.append('%s %d' % (ev, n))
+        # PASID-based (first stage), from QEMU's vtd_inv_desc (e2e.sh)
+        for ev in ('pages', 'pasid'):
+            n = counts.get('p-iotlb-%s@%#x' % (ev, did), 0)
+            if n:
+                parts.append('p-iotlb %s %d' % (ev, n))
         return 'domain ID %#x: %s' % (did, ', '.join(parts) or 'none')
 
     def det(r):
@@ -371,6 +385,8 @@ def run_report(args):
            for ev in ('global', 'domain', 'pages', 'pasid', 'pasid_pages')]
     cc = ['%s %d' % (ev, counts.get('vtd_inv_desc_cc_' + ev, 0))
           for ev in ('global', 'domain', 'device', 'devices')]
+    inv += ['p-iotlb %s %d' % (ev, counts.get('p-iotlb-' + ev, 0))
+            for ev in ('pasid', 'pages')]
     print('IOTLB invalidations (QEMU trace): %s' % ', '.join(inv))
     print('context cache invalidations:      %s' % ', '.join(cc))
     print('DMAR faults: %s' % det('faults')[1])

@@ -18,6 +18,10 @@
 #   SIZE=<MiB>             disk workload per disk, plus 1 MiB (default 16)
 #   AW=48|39               intel-iommu aw-bits (default 48)
 #   SNOOP=0|1              intel-iommu snoop-control (default 0)
+#   STAGE=second|first     the translation stage of every domain (default
+#                          second); first: intel-iommu x-flts=on, which
+#                          replaces the second stage (QEMU 10.0; needs
+#                          MODE=scalable and AW=48), x86_64 tables
 #   BENCH=<s>              seconds per dma_map_benchmark run (default 3)
 #
 # Progress on stdout, one line per stage with its elapsed time; the full
@@ -32,9 +36,10 @@ size=${SIZE:-16}
 aw=${AW:-48}
 snoop=${SNOOP:-0}
 bench=${BENCH:-3}
+xstage=${STAGE:-second}
 
 usage() {
-	genpt_die "$1 (MODE=scalable|legacy STRICT=1|0 SIZE=<MiB> AW=48|39 SNOOP=0|1 BENCH=<s>)"
+	genpt_die "$1 (MODE=scalable|legacy STRICT=1|0 SIZE=<MiB> AW=48|39 SNOOP=0|1 STAGE=second|first BENCH=<s>)"
 }
 case $mode in
 scalable) vtd="x-scalable-mode=on,aw-bits=$aw" sm=sm_on smx=1 ;;
@@ -52,13 +57,24 @@ case $snoop in
 0) ;;
 *) usage "SNOOP=$snoop" ;;
 esac
+case $xstage in
+second) pt=vtdss ;;
+first)
+	if [ "$mode" != scalable ] || [ "$aw" != 48 ]; then
+		usage "STAGE=first needs MODE=scalable AW=48 (QEMU's x-flts)"
+	fi
+	vtd="$vtd,x-flts=on" pt=x86_64
+	;;
+*) usage "STAGE=$xstage" ;;
+esac
 if ! [[ $size =~ ^[1-9][0-9]?$ ]] || [ "$size" -gt 48 ]; then
 	usage "SIZE=$size (1-48: the disks are 64 MiB)"
 fi
 [[ $bench =~ ^[1-9][0-9]?$ ]] || usage "BENCH=$bench"
 
-# QEMU's SLLPS is 2M|1G at any address width.
-spec="run|$vtd|intel_iommu=on,$sm iommu.strict=$strict|aw=$aw sm=$smx cm=0 type=$type pgsize=0x40201000 snoop=$snoop"
+# QEMU's SLLPS is 2M|1G at any address width; its first stage has FS1GP
+# unless fs1gp=off.
+spec="run|$vtd|intel_iommu=on,$sm iommu.strict=$strict|aw=$aw sm=$smx cm=0 type=$type pgsize=0x40201000 pt=$pt snoop=$snoop"
 log=$GENPT_LOGS/run-e2e.log
 t_all=$(genpt_now)
 mkdir -p "$GENPT_LOGS"
@@ -87,7 +103,7 @@ boot() {
 
 stage "install missing packages (deps.sh)" "$GENPT_TOOLS/deps.sh" || exit 1
 stage "assemble build/src (assemble.sh)" "$GENPT_TOOLS/assemble.sh" || exit 1
-stage "build the e2e kernel and tools, boot ($mode, aw=$aw, strict=$strict, ${size}MiB)" boot
+stage "build the e2e kernel and tools, boot ($mode, $xstage stage, aw=$aw, strict=$strict, ${size}MiB)" boot
 boot_rc=$?
 if [ ! -s "$GENPT_BUILD/e2e/run/results.txt" ]; then
 	genpt_die "no results (the build failed?); see ${log#"$GENPT_ROOT"/}"

@@ -132,7 +132,9 @@ check_disk() {
 }
 
 # check_fault_logged NAME BDF IOVA: the DMAR write fault of BDF at IOVA is
-# in the kernel log (result NAME).
+# in the kernel log (result NAME), whatever its reason: it depends on the
+# stage (second: 0x05; first: 0x71 unmapped, 0x85 read-only), which e2e.sh
+# checks (fault-reasons).
 check_fault_logged() {
 	local name=$1 bdf=$2 iova fault
 

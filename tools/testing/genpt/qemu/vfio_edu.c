@@ -15,10 +15,14 @@
  *     blocked (the IOMMU logs a DMAR write fault);
  *   - IOMMU_IOAS_UNMAP: edu's write to the unmapped IOVA must be blocked;
  *   - snoop control: IOMMU_GET_HW_INFO's ecap must match sysfs, its SC bit
- *     must be what the case asks for (<snoop>, "-" for either), and every
- *     leaf PTE of the IOAS's table (from the driver's debugfs) carries SNP
- *     exactly when SC is set, as iommufd enforces cache coherency when the
- *     IOMMU can (the debugfs lines are printed, "GENPT_E2E_PT: <bdf> ...").
+ *     must be what the case asks for (<snoop>, "-" for either), and the
+ *     IOAS's domain snoops exactly when SC is set, as iommufd enforces cache
+ *     coherency when the IOMMU can: on the second stage every leaf PTE of
+ *     its table (from the driver's debugfs) carries SNP; the first stage has
+ *     no such bit, there PGSNP in the device's PASID entry (debugfs
+ *     dmar_translation_struct) says it (the table's debugfs lines are
+ *     printed, "GENPT_E2E_PT: <bdf> ...", and the PASID entry,
+ *     "GENPT_E2E_INFO: vfio-pasid-entry <bdf> <val[2]>:<val[1]>:<val[0]>").
  * It also tries to allocate dirty tracking and nest parent HWPTs and prints
  * the errno (information only: neither QEMU 7.2 nor 10.0 offers SLADS or
  * nesting on intel-iommu).
@@ -55,6 +59,20 @@
 #define VTD_ECAP_SC		(1ULL << 7)
 /* VT-d second-stage PTE bit 11, SNP */
 #define VTD_SL_PTE_SNP		(1ULL << 11)
+/*
+ * Scalable mode PASID table entry (VT-d spec 9.6): PGTT, val[0] bits 8:6
+ * (1: first stage, 2: second stage); PGSNP, bit 87 (val[1] bit 23).
+ */
+#define VTD_PASID_PGTT(val0)	(((val0) >> 6) & 7)
+#define VTD_PGTT_FIRST_STAGE	1
+#define VTD_PGTT_SECOND_STAGE	2
+#define VTD_PASID_PGSNP		(1ULL << 23)
+
+/* A scalable mode PASID table entry as debugfs shows it */
+struct pasid_entry_dump {
+	bool found;
+	unsigned long long val[3];
+};
 
 static uint64_t read_sysfs_hex(const char *name)
 {
@@ -192,16 +210,51 @@ static size_t test_dma(uint8_t *buf, uint64_t top_iova)
 }
 
 /*
- * Every leaf PTE of the device's table, as the driver's debugfs shows it
- * ("0x<iova_pfn> |" then the entries of the walk, the last one the leaf),
- * must have SNP set iff the IOMMU has snoop control.
+ * The PASID 0 entry of the device in debugfs dmar_translation_struct
+ * ("<bus>:<dev>.<fn> <root entry> <context entry> <pasid>
+ * 0x<val[2]>:0x<val[1]>:0x<val[0]>"); not found in legacy mode, whose
+ * lines have PASID -1.
+ */
+static struct pasid_entry_dump read_pasid_entry(void)
+{
+	struct pasid_entry_dump e = { 0 };
+	char line[512], dev[16];
+	int pasid;
+	FILE *f;
+
+	f = fopen("/sys/kernel/debug/iommu/intel/dmar_translation_struct", "r");
+	if (!f)
+		return e;
+	while (!e.found && fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%15s %*s %*s %d 0x%llx:0x%llx:0x%llx", dev,
+			   &pasid, &e.val[2], &e.val[1], &e.val[0]) == 5 &&
+		    !strcmp(dev, bdf + 5) && pasid == 0)
+			e.found = true;
+	}
+	fclose(f);
+	if (e.found)
+		printf("GENPT_E2E_INFO: vfio-pasid-entry %s 0x%016llx:0x%016llx:0x%016llx\n",
+		       bdf, e.val[2], e.val[1], e.val[0]);
+	return e;
+}
+
+/*
+ * Whether the device's domain snoops iff the IOMMU has snoop control. The
+ * stage comes from the driver's debugfs header ("page table: vtdss|x86_64
+ * ..."), else (the 6.12 driver has none) from the PASID entry's PGTT, else
+ * it is the second stage (legacy mode). Second stage: every leaf PTE of the
+ * table ("0x<iova_pfn> |" then the entries of the walk, the last one the
+ * leaf) has SNP. First stage: the PASID entry has PGSNP (x86_64 leaves have
+ * no snoop bit), and the header says "snoop" when the driver shows one.
  */
 static void test_snoop(uint64_t ecap, const char *want)
 {
-	char path[160], line[512];
+	char path[160], line[512], fmt[16] = "";
 	unsigned int leaves = 0, snp = 0;
 	bool sc = ecap & VTD_ECAP_SC;
 	bool sc_ok = !strcmp(want, "-") || (want[0] == '1') == sc;
+	bool hdr = false, hdr_snoop = false, first, pgsnp;
+	struct pasid_entry_dump pe;
 	FILE *f;
 
 	snprintf(path, sizeof(path),
@@ -219,6 +272,11 @@ static void test_snoop(uint64_t ecap, const char *want)
 		printf("GENPT_E2E_PT: %s %s", bdf, line);
 		if (!strchr(line, '\n'))
 			putchar('\n');
+		if (!hdr && sscanf(line, "page table: %15s", fmt) == 1) {
+			hdr = true;
+			hdr_snoop = strstr(line, " snoop") != NULL;
+			continue;
+		}
 		if (strncmp(line, "0x", 2) || !strchr(line, '|'))
 			continue;
 		p = strchr(line, '|') + 1;
@@ -237,9 +295,30 @@ static void test_snoop(uint64_t ecap, const char *want)
 			snp++;
 	}
 	fclose(f);
-	result("vfio-snoop", sc_ok && leaves && snp == (sc ? leaves : 0),
-	       "ecap.SC=%d (case wants %s), %u of %u leaf PTEs with SNP",
-	       sc, want, snp, leaves);
+
+	pe = read_pasid_entry();
+	if (hdr)
+		first = !strcmp(fmt, "x86_64");
+	else
+		first = pe.found &&
+			VTD_PASID_PGTT(pe.val[0]) == VTD_PGTT_FIRST_STAGE;
+	if (!first) {
+		result("vfio-snoop", sc_ok && leaves && snp == (sc ? leaves : 0) &&
+		       (!hdr || hdr_snoop == sc),
+		       "second stage (%s): ecap.SC=%d (case wants %s), %u of %u leaf PTEs with SNP%s",
+		       hdr ? fmt : "no page table line", sc, want, snp, leaves,
+		       hdr ? (hdr_snoop ? ", domain snoop" : ", domain not snoop") : "");
+		return;
+	}
+	pgsnp = pe.found && (pe.val[1] & VTD_PASID_PGSNP);
+	result("vfio-snoop", sc_ok && leaves && pe.found &&
+	       VTD_PASID_PGTT(pe.val[0]) == VTD_PGTT_FIRST_STAGE &&
+	       pgsnp == sc && (!hdr || hdr_snoop == sc),
+	       "first stage (%s): ecap.SC=%d (case wants %s), PASID entry %s PGTT=%llu PGSNP=%d, %u leaf PTEs%s",
+	       hdr ? fmt : "no page table line", sc, want,
+	       pe.found ? "found" : "not found",
+	       pe.found ? VTD_PASID_PGTT(pe.val[0]) : 0ULL, pgsnp, leaves,
+	       hdr ? (hdr_snoop ? ", domain snoop" : ", domain not snoop") : "");
 }
 
 /*

@@ -222,6 +222,16 @@ done
 if [ ${#selected[@]} = 0 ]; then
 	if [ $quick = 1 ]; then
 		read -r -a selected <<<"$QUICK_CASES"
+	elif [ $baseline = 1 ]; then
+		# 6.12 gives iommufd no first stage domain, so its VFIO tests fail
+		# on an IOMMU without a second stage (patch 0009): the baseline
+		# runs the second stage cases unless cases are named.
+		for c in $(case_names); do
+			case " $(case_field "$c" 3) " in
+			*" pt=x86_64 "*) ;;
+			*) selected+=("$c") ;;
+			esac
+		done
 	else
 		read -r -a selected <<<"$(case_names)"
 	fi
@@ -482,7 +492,7 @@ trace_counter() {
 
 # boot_case NAME: one QEMU run; its console in build/e2e/NAME/console.log.
 boot_case() {
-	local name=$1 dir=$E2E/$1 vtd kargs snoop t0 rc=0 ev trace=() counter
+	local name=$1 dir=$E2E/$1 vtd kargs snoop stage t0 rc=0 ev trace=() counter
 	local timeout=$TIMEOUT
 
 	# KASAN and kmemleak's scans make the sanitizer boot several times
@@ -492,6 +502,9 @@ boot_case() {
 	vtd=$(case_field "$name" 1)
 	kargs=$(case_field "$name" 2)
 	snoop=$(case_field "$name" 3 | sed -n 's/.*snoop=\([01]\).*/\1/p')
+	# genpt_edu's tests need the stage of the tables (genpt.stage)
+	stage=second
+	[ "$(case_pt "$name")" = x86_64 ] && stage=first
 	for ev in $TRACE_EVENTS; do
 		trace+=(-trace "enable=$ev")
 	done
@@ -519,7 +532,7 @@ boot_case() {
 		-nodefaults -display none -no-reboot -bios $QBOOT \
 		-serial "file:$dir/console.log" \
 		-kernel "$BDIR/arch/x86/boot/bzImage" -initrd "$INITRD" \
-		-append "console=ttyS0 panic=-1 oops=panic no_timer_check log_buf_len=4M $kargs genpt.mb=$MB genpt.snoop=${snoop:-0} genpt.bench=$BENCH" \
+		-append "console=ttyS0 panic=-1 oops=panic no_timer_check log_buf_len=4M $kargs genpt.mb=$MB genpt.snoop=${snoop:-0} genpt.bench=$BENCH genpt.stage=$stage" \
 		-device "intel-iommu,intremap=on,$vtd" \
 		-device nvme,serial=genpt0,drive=nv0,addr=03.0 \
 		-drive "if=none,id=nv0,file=$dir/nvme.img,format=raw" \
@@ -699,13 +712,13 @@ check_page_tables() {
 	want="$pt levels=$levels va_bits=$va pgsizes=$pgsize"
 	for bdf in $PT_BDFS; do
 		hdr=$(grep -a -o "GENPT_E2E_PT: 0000:$bdf page table: .*" "$log" | tail -n 1 |
-			sed -n 's/.*page table: \([^ ]*\) \(levels=[0-9]*\) \(va_bits=[0-9]*\) \(pgsizes=0x[0-9a-f]*\).*/\1 \2 \3 \4/p')
+			sed -n 's/.*page table: \([^ ]*\) \(levels=[0-9]*\) \(va_bits=[0-9]*\) \(pgsizes=0x[0-9a-f]*\).*/\1 \2 \3 \4/p' || true)
 		if [ "$bdf" = 00:06.0 ]; then
 			entry=$(grep -a -o "GENPT_E2E_INFO: vfio-pasid-entry 0000:$bdf .*" "$log" |
-				tail -n 1 | awk '{ print $4 }' | tr -d '\r')
+				tail -n 1 | awk '{ print $4 }' | tr -d '\r' || true)
 		else
 			entry=$(grep -a "^GENPT_E2E_CTX: ${bdf}[[:space:]]" "$log" |
-				awk '$5 == 0 { print $6 }' | tail -n 1 | tr -d '\r')
+				awk '$5 == 0 { print $6 }' | tail -n 1 | tr -d '\r' || true)
 		fi
 		# val[2]:val[1]:val[0]; PGTT is val[0] bits 8:6
 		pgtt=""
@@ -734,7 +747,7 @@ check_page_tables() {
 		awk -F'|' '{ n = split($2, f, " "); last = 0
 			for (i = 1; i <= n; i++) if (f[i] !~ /^0x0+$/) last = i
 			if (last == 3) h++ }
-			END { print h + 0 }')
+			END { print h + 0 }' || true)
 	if [ "$huge" != 0 ] && [ $(( pgsize & (1 << 30) )) = 0 ]; then
 		bad="$bad; $huge 1G leaves without 1G in pgsizes"
 	fi

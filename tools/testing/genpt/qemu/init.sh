@@ -50,16 +50,19 @@ mount -t debugfs debugfs /sys/kernel/debug
 dmesg -n 4
 
 # Data set size in MiB (the --quick runs use less), whether the IOMMU has
-# snoop control ("-": not checked), dma_map_benchmark seconds per run.
+# snoop control ("-": not checked), dma_map_benchmark seconds per run, the
+# stage of the IOMMU's tables (first or second).
 mb=16
 snoop=-
 bench=3
+stage=second
 # shellcheck disable=SC2013 # words, not lines
 for arg in $(cat /proc/cmdline); do
 	case $arg in
 	genpt.mb=*) mb=${arg#genpt.mb=} ;;
 	genpt.snoop=*) snoop=${arg#genpt.snoop=} ;;
 	genpt.bench=*) bench=${arg#genpt.bench=} ;;
+	genpt.stage=*) stage=${arg#genpt.stage=} ;;
 	esac
 done
 
@@ -168,7 +171,10 @@ check_expected_faults() {
 # genpt_edu.ko runs its tests in probe; its results and the expected DMAR
 # fault are in the kernel log.
 check_edu() {
-	if ! insmod /genpt_edu.ko; then
+	local first=0
+
+	[ "$stage" = first ] && first=1
+	if ! insmod /genpt_edu.ko first_stage=$first; then
 		result edu-load FAIL "insmod genpt_edu.ko failed"
 		return
 	fi

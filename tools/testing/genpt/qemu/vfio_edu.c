@@ -61,12 +61,12 @@
 #define VTD_SL_PTE_SNP		(1ULL << 11)
 /*
  * Scalable mode PASID table entry (VT-d spec 9.6): PGTT, val[0] bits 8:6
- * (1: first stage, 2: second stage); PGSNP, bit 87 (val[1] bit 23).
+ * (1: first stage, 2: second stage); PGSNP, bit 88 (val[1] bit 24).
  */
 #define VTD_PASID_PGTT(val0)	(((val0) >> 6) & 7)
 #define VTD_PGTT_FIRST_STAGE	1
 #define VTD_PGTT_SECOND_STAGE	2
-#define VTD_PASID_PGSNP		(1ULL << 23)
+#define VTD_PASID_PGSNP		(1ULL << 24)
 
 /* A scalable mode PASID table entry as debugfs shows it */
 struct pasid_entry_dump {

@@ -884,7 +884,9 @@ check_trace() {
 	if [ "$total" -gt 0 ]; then
 		echo "iotlb-inv PASS$iotlb" >>"$out"
 	else
-		echo "iotlb-inv FAIL no ${pt/x86_64/PASID-based} IOTLB invalidation but the global one in QEMU's trace:$iotlb" >>"$out"
+		local kind="domain or page"
+		[ "$pt" = x86_64 ] && kind=PASID-based
+		echo "iotlb-inv FAIL no $kind IOTLB invalidation besides the global one in QEMU's trace:$iotlb" >>"$out"
 	fi
 
 	# Every DMAR fault must be one the guest announced.

@@ -29,7 +29,7 @@ static struct iommu_domain *kdiff_legacy_init(struct kunit *test,
 {
 	struct iommu_domain *domain;
 
-	domain = kdiff_amd_init(test, amd, AMD_IOMMU_V1, PD_MODE_V1);
+	domain = kdiff_amd_init(test, amd, AMD_IOMMU_V1);
 	if (!domain)
 		return NULL;
 	cfg->common.features = BIT(PT_FEAT_DYNAMIC_TOP) |

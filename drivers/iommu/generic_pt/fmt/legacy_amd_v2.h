@@ -35,7 +35,7 @@ static struct iommu_domain *kdiff_legacy_init(struct kunit *test,
 {
 	struct iommu_domain *domain;
 
-	domain = kdiff_amd_init(test, amd, AMD_IOMMU_V2, PD_MODE_V2);
+	domain = kdiff_amd_init(test, amd, AMD_IOMMU_V2);
 	if (!domain)
 		return NULL;
 	cfg->common.features = BIT(PT_FEAT_FLUSH_RANGE) |

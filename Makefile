@@ -22,7 +22,7 @@
 #                                   the 6.12 io-pgtable (not a test); by
 #                                   default both: armv8 under UML, amdv1
 #                                   and x86_64 under QEMU
-#   make e2e [QUICK=1] [CASES="<case> ..."] [BASELINE=1]   Intel VT-d end
+#   make e2e [QUICK=1] [CASES="<case> ..."] [BASELINE=1]   VT-d and AMD end
 #                                   to end under QEMU: boot matrix with NVMe,
 #                                   virtio-blk and edu DMA (also part of
 #                                   make test); BASELINE=1: on 6.12 as is

@@ -3,9 +3,10 @@
 """Host side analysis of the genpt end-to-end boots (e2e.sh).
 
   e2e_report.py faults CASE_DIR
-      Sorts every DMAR fault of one boot into expected (announced by the
-      guest with GENPT_E2E_EXPECT_FAULT) and unexpected: the faults QEMU
-      traced (vtd_dmar_fault, trace-faults.log) and the fault records of the
+      Sorts every DMAR (VT-d) or IO_PAGE_FAULT (AMD) fault of one boot
+      into expected (announced by the guest with GENPT_E2E_EXPECT_FAULT)
+      and unexpected: the faults QEMU traced (vtd_dmar_fault,
+      amdvi_page_fault; trace-faults.log) and the fault records of the
       guest's kernel log (console.log). Writes CASE_DIR/faults.txt and
       prints one result line "faults PASS|FAIL <detail>": FAIL if a fault
       was not announced, or an announced one is not in QEMU's trace.
@@ -35,6 +36,14 @@ GUEST_FAULT = re.compile(r'DMAR: \[(DMA \w+|INTR-REMAP)[^]]*\] Request device '
 # 0x%lx write %d", after the log backend's "<pid>@<time>:" prefix.
 TRACE_FAULT = re.compile(r'(?:^|:)vtd_dmar_fault sid (0x[0-9a-f]+) fault (\d+) '
                          r'addr (0x[0-9a-f]+) write (\d)')
+# The AMD driver's IO_PAGE_FAULT line (amd_iommu_report_page_fault(), for a
+# device it knows), and QEMU 10.0's amdvi_page_fault trace, which has the
+# address only.
+GUEST_FAULT_AMD = re.compile(r' [0-9a-f]{4}:([0-9a-f]{2}):([0-9a-f]{2})\.([0-7]): '
+                             r'Event logged \[IO_PAGE_FAULT domain=0x[0-9a-f]+ '
+                             r'address=(0x[0-9a-f]+)')
+TRACE_FAULT_AMD = re.compile(r'(?:^|:)amdvi_page_fault error: page fault accessing '
+                             r'guest physical address (0x[0-9a-f]+)')
 
 
 def sid(bus, dev, fn):
@@ -76,9 +85,15 @@ def faults(args):
     trace_exp = trace_unexp = 0
     for line in trace:
         m = TRACE_FAULT.search(line)
-        if not m:
-            continue
-        key = (int(m.group(1), 16), page(m.group(3)))
+        if m:
+            key = (int(m.group(1), 16), page(m.group(3)))
+        else:
+            m = TRACE_FAULT_AMD.search(line)
+            if not m:
+                continue
+            # no device in the trace: the announced fault at that page
+            key = next((k for k in sorted(expected)
+                        if k[1] == page(m.group(1))), None)
         if key in expected:
             trace_exp += 1
             traced.add(key)
@@ -87,6 +102,19 @@ def faults(args):
             report.append('unexpected trace: ' + line)
     log_exp = log_unexp = 0
     for line in guest_kernel_log(console):
+        m = GUEST_FAULT_AMD.search(line)
+        if m:
+            key = (sid(*m.group(1, 2, 3)), page(m.group(4)))
+            if key in expected:
+                log_exp += 1
+            else:
+                log_unexp += 1
+                report.append('unexpected log: ' + line)
+            continue
+        if 'Event logged [' in line:
+            log_unexp += 1
+            report.append('unexpected log (unparsed): ' + line)
+            continue
         m = GUEST_FAULT.search(line)
         if not m:
             if 'DMAR: [' in line and 'fault' in line:

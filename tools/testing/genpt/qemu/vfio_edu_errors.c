@@ -125,6 +125,12 @@ struct bad_req {
 	uint32_t reserved;	/* value of __reserved (OP_MAP) */
 	bool other_ioas;	/* the HWPT's ID instead of the IOAS's */
 	int err;		/* the errno 6.12 gives */
+	/*
+	 * The errno when the last IOVA range runs to 2^64 - 1 (AMD v1, whose
+	 * table can grow to 64 bits), 0 if the same. A request relative to
+	 * the end of the ranges (AT(END, ...)) is skipped then.
+	 */
+	int err_full;
 	const char *why;	/* where 6.12's iommufd returns it */
 };
 
@@ -133,7 +139,8 @@ struct bad_req {
 	{ .name = n, .op = OP_MAP, .flags = f, .uva = u, .length = l, \
 	  .iova = i, .err = e, .why = w }
 #define UNMAP(n, i, l, e, w) \
-	{ .name = n, .op = OP_UNMAP, .iova = i, .length = l, .err = e, .why = w }
+	{ .name = n, .op = OP_UNMAP, .iova = i, .length = l, .err = e, \
+	  .why = w }
 #define COPY(n, f, s, l, i, e, w) \
 	{ .name = n, .op = OP_COPY, .flags = f, .uva = s, .length = l, \
 	  .iova = i, .err = e, .why = w }
@@ -199,9 +206,12 @@ static const struct bad_req bad_reqs[] = {
 	MAP("map-oversized", MAP_RW, AT(UVA_BUF, 0), 1ULL << 50, AT(FREE, 0),
 	    EINVAL,
 	    "io_pagetable.c iopt_check_iova(): 1 PiB from a valid IOVA runs past the aperture"),
-	MAP("map-oversized-any-iova", IOMMU_IOAS_MAP_READABLE, AT(UVA_BUF, 0),
-	    1ULL << 50, AT(ABS, 0), ENOSPC,
-	    "io_pagetable.c iopt_alloc_iova(): no free IOVA range of 1 PiB"),
+	/* with 64-bit ranges there is room: pinning fails, pages.c */
+	{ .name = "map-oversized-any-iova", .op = OP_MAP,
+	  .flags = IOMMU_IOAS_MAP_READABLE, .uva = AT(UVA_BUF, 0),
+	  .length = 1ULL << 50, .iova = AT(ABS, 0), .err = ENOSPC,
+	  .err_full = EFAULT,
+	  .why = "io_pagetable.c iopt_alloc_iova(): no free IOVA range of 1 PiB" },
 	MAP("map-half-space-any-iova", IOMMU_IOAS_MAP_READABLE, AT(UVA_BUF, 0),
 	    1ULL << 63, AT(ABS, 0), EOVERFLOW,
 	    "io_pagetable.c iopt_alloc_iova(): length >= ULONG_MAX / 2"),
@@ -485,22 +495,33 @@ static void test_bad_requests(void)
 			bool undone;
 			int err;
 
+			int want = r->err;
+
 			if (strcmp(op_result[r->op], name))
 				continue;
+			if (!iova_end) {
+				if (r->iova.base == END || r->uva.base == END) {
+					printf("GENPT_E2E_INFO: bad-request %s skipped: the IOVA ranges run to 2^64 - 1\n",
+					       r->name);
+					continue;
+				}
+				if (r->err_full)
+					want = r->err_full;
+			}
 			err = send_bad_req(r, &undone);
 			n++;
 			printf("GENPT_E2E_INFO: bad-request %s %s (want %s)%s: %s\n",
 			       r->name, err < 0 ? "output-written" : errname(err),
-			       errname(r->err), err == r->err ? "" : " WRONG",
+			       errname(want), err == want ? "" : " WRONG",
 			       r->why);
-			if (err == r->err)
+			if (err == want)
 				continue;
 			bad++;
 			if (len < sizeof(wrong))
 				len += snprintf(wrong + len, sizeof(wrong) - len,
 						"; %s: %s, want %s%s", r->name,
 						err < 0 ? "failed but wrote entry_num or the bitmap" : errname(err),
-						errname(r->err),
+						errname(want),
 						undone ? "" : " (IOAS changed)");
 		}
 		result(name, !bad, "%u requests, %u with the wrong errno%s", n, bad,

@@ -3,14 +3,16 @@
 # genpt project driver. The logic lives in tools/testing/genpt/; see
 # README.md. Everything is built under build/ (git-ignored).
 #
-#   make [run] [MODE=scalable|legacy] [STRICT=1|0] [SIZE=<MiB>] [AW=48|39]
-#        [SNOOP=0|1] [STAGE=second|first] [BENCH=<s>]   build the e2e
-#                                   kernel, boot it once on QEMU's
-#                                   intel-iommu (default: scalable, 48-bit,
-#                                   strict, second stage; STAGE=first:
-#                                   x-flts=on), DMA through NVMe,
-#                                   virtio-blk, edu (DMA API and VFIO),
-#                                   dma_map_benchmark; print the report
+#   make [run] [IOMMU=intel|amd] [MODE=scalable|legacy] [STRICT=1|0]
+#        [SIZE=<MiB>] [AW=48|39] [SNOOP=0|1] [STAGE=second|first]
+#        [BENCH=<s>]                build the e2e kernel, boot it once on
+#                                   QEMU's intel-iommu (default: scalable,
+#                                   48-bit, strict, second stage;
+#                                   STAGE=first: x-flts=on) and once on its
+#                                   amd-iommu (IOMMU= picks one), DMA
+#                                   through NVMe, virtio-blk, edu (DMA API
+#                                   and VFIO), dma_map_benchmark; print a
+#                                   report per IOMMU and a summary
 #   make run-kunit                  build + run the x86_64 KUnit suites, report
 #   make test                       all configurations + e2e matrix + checks
 #   make check                      static checks only

@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # "make bench-dma": the kernel's dma_map_benchmark through the Intel VT-d
-# driver on genpt and through the unmodified 6.12 driver, same QEMU, same
-# machine, same run. Both kernels are the e2e kernel (e2e.sh, and e2e.sh
+# and AMD IOMMU drivers on genpt and through the unmodified 6.12 drivers,
+# same QEMU, same machine, same run. Both kernels are the e2e kernel (e2e.sh, and e2e.sh
 # --baseline for 6.12 from build/pristine); each boot runs the whole e2e
 # workload with a small disk data set, and its dmabench-* results carry the
 # figures. Prints the median over the boots of each kernel of the average
@@ -26,10 +26,12 @@ export GENPT_E2E_MB=1
 OUT=$GENPT_BUILD/bench-dma
 [[ $ROUNDS =~ ^[1-9]$ ]] || genpt_die "GENPT_BENCH_ROUNDS=$ROUNDS: 1 to 9"
 
-# name|intel-iommu options|kernel options|e2e expectations
+# name|IOMMU device options|kernel options|e2e expectations (as e2e.sh's;
+# amd-strict is its amd case: amd-iommu, v1 tables, NpCache, strict)
 CASES=(
 "scalable-strict|x-scalable-mode=on,aw-bits=48|intel_iommu=on,sm_on iommu.strict=1|aw=48 sm=1 cm=0 type=DMA pgsize=0x40201000"
 "legacy-lazy|aw-bits=48|intel_iommu=on,sm_off iommu.strict=0|aw=48 sm=0 cm=0 type=DMA-FQ pgsize=0x40201000"
+"amd-strict|intremap=off,pt=off|iommu.strict=1 iommufd.allow_unsafe_interrupts=1|iommu=amd npcache=1 type=DMA pgsize=0xfff7ffffff000"
 )
 
 rm -rf "$OUT"
@@ -63,7 +65,7 @@ done
 
 {
 	echo "dma_map_benchmark (tools/testing/selftests/dma) on an edu device behind QEMU $(qemu-system-x86_64 --version | sed -n 's/^QEMU emulator version \([^ ]*\).*/\1/p')'s"
-	echo "intel-iommu under TCG; $ROUNDS boot(s) per kernel and case, ${GENPT_E2E_BENCH}s per run; $(nproc) CPUs $(sed -n 's/^model name\t: //p' /proc/cpuinfo | head -n 1)"
+	echo "intel-iommu (scalable-strict, legacy-lazy) and amd-iommu (amd-strict) under TCG; $ROUNDS boot(s) per kernel and case, ${GENPT_E2E_BENCH}s per run; $(nproc) CPUs $(sed -n 's/^model name\t: //p' /proc/cpuinfo | head -n 1)"
 	echo "average latency per map and per unmap in us, median over the boots; ratio = genpt / 6.12 (lower is faster)"
 	echo
 	printf '%-16s %-14s %9s %9s %6s   %9s %9s %6s\n' case run "map" "6.12" ratio "unmap" "6.12" ratio

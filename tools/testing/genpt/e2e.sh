@@ -186,6 +186,9 @@ GUEST_RESULTS_AMD=$(echo "$GUEST_RESULTS" | tr ' ' '\n' |
 	grep -vx 'edu-fault-logged\|vfio-readonly-fault-logged\|vfio-unmap-fault-logged\|vfio-snoop' |
 	tr '\n' ' ')
 GUEST_RESULTS_AMD="$GUEST_RESULTS_AMD vfio-detached"
+# and on genpt (not --baseline: 6.12 shows no AMD table), the levels of the
+# VFIO domain's table before and after the top mapping (genpt_edu's debugfs)
+GUEST_RESULTS_AMD_GENPT="vfio-top-growth"
 
 usage() {
 	echo "usage: e2e.sh [--quick] [--list] [--baseline] [--define 'NAME|IOMMU-OPTS|KARGS|EXPECT'] [CASE...]" >&2
@@ -629,7 +632,10 @@ check_case() {
 	fi
 
 	r=$GUEST_RESULTS
-	[ "$(case_iommu "$name")" = amd ] && r=$GUEST_RESULTS_AMD
+	if [ "$(case_iommu "$name")" = amd ]; then
+		r=$GUEST_RESULTS_AMD
+		[ $baseline = 1 ] || r="$r $GUEST_RESULTS_AMD_GENPT"
+	fi
 	[ "$(case_kernel "$name")" = san ] && r="$r $GUEST_RESULTS_SAN"
 	for r in $r; do
 		line=$(guest "$r")

@@ -2,16 +2,19 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # "make run": install what is missing, assemble the tree, build the small
-# x86_64 end-to-end kernel (build/qemu-x86_64, as "make e2e"), boot it once
-# under QEMU on q35 with an intel-iommu and NVMe, virtio-blk and three edu
+# x86_64 end-to-end kernel (build/qemu-x86_64, as "make e2e"), boot it
+# under QEMU on q35 once per emulated IOMMU with a driver on genpt (an
+# intel-iommu, then an amd-iommu) with NVMe, virtio-blk and three edu
 # devices, run the DMA workload (e2e.sh's, see qemu/init.sh) and print a
-# readable report (e2e_report.py run-report): per device the IOMMU and its
-# mode, the domain type, the I/O page table (format, levels, VA width),
+# readable report per boot (e2e_report.py run-report): per device the IOMMU
+# and its mode, the domain type, the I/O page table (format, levels, VA
+# width; on AMD the VFIO table's levels before and after its high map),
 # features, bytes moved by DMA and verified, IOTLB invalidations, faults,
-# dma_map_benchmark figures; then the checks. Exits non-zero if any check
-# failed.
+# dma_map_benchmark figures; then the checks; and last a summary table, one
+# line per boot. Exits non-zero if any check failed.
 #
 # Options, from the environment (the Makefile passes its variables):
+#   IOMMU=intel|amd        boot on that IOMMU only (default: both)
 #   MODE=scalable|legacy   intel-iommu x-scalable-mode and intel_iommu=sm_on
 #                          or sm_off (default scalable)
 #   STRICT=1|0             iommu.strict (default 1; 0: lazy, flush queue)
@@ -23,6 +26,9 @@
 #                          replaces the second stage (QEMU 10.0; needs
 #                          MODE=scalable and AW=48), x86_64 tables
 #   BENCH=<s>              seconds per dma_map_benchmark run (default 3)
+# MODE, AW, SNOOP and STAGE are the intel-iommu's; STRICT, SIZE and BENCH
+# apply to both. The AMD boot is e2e.sh's amd case (amd-iommu with
+# intremap=off,pt=off, see there).
 #
 # Progress on stdout, one line per stage with its elapsed time; the full
 # output of the boot stage in build/logs/run-e2e.log, the kernel build log
@@ -37,10 +43,15 @@ aw=${AW:-48}
 snoop=${SNOOP:-0}
 bench=${BENCH:-3}
 xstage=${STAGE:-second}
+iommus=${IOMMU:-intel amd}
 
 usage() {
-	genpt_die "$1 (MODE=scalable|legacy STRICT=1|0 SIZE=<MiB> AW=48|39 SNOOP=0|1 STAGE=second|first BENCH=<s>)"
+	genpt_die "$1 (IOMMU=intel|amd MODE=scalable|legacy STRICT=1|0 SIZE=<MiB> AW=48|39 SNOOP=0|1 STAGE=second|first BENCH=<s>)"
 }
+case $iommus in
+intel | amd | "intel amd") ;;
+*) usage "IOMMU=$iommus" ;;
+esac
 case $mode in
 scalable) vtd="x-scalable-mode=on,aw-bits=$aw" sm=sm_on smx=1 ;;
 legacy) vtd="aw-bits=$aw" sm=sm_off smx=0 ;;
@@ -74,7 +85,10 @@ fi
 
 # QEMU's SLLPS is 2M|1G at any address width; its first stage has FS1GP
 # unless fs1gp=off.
-spec="run|$vtd|intel_iommu=on,$sm iommu.strict=$strict|aw=$aw sm=$smx cm=0 type=$type pgsize=0x40201000 pt=$pt snoop=$snoop"
+spec_intel="run|$vtd|intel_iommu=on,$sm iommu.strict=$strict|aw=$aw sm=$smx cm=0 type=$type pgsize=0x40201000 pt=$pt snoop=$snoop"
+# QEMU's amd-iommu has NpCache: the driver stays strict (type DMA) even
+# with STRICT=0.
+spec_amd="run-amd|intremap=off,pt=off|iommu.strict=$strict iommufd.allow_unsafe_interrupts=1|iommu=amd npcache=1 type=DMA pgsize=0xfff7ffffff000"
 log=$GENPT_LOGS/run-e2e.log
 t_all=$(genpt_now)
 mkdir -p "$GENPT_LOGS"
@@ -96,20 +110,34 @@ stage() {
 # e2e.sh prints progress lines ("genpt: ...") and then its result table;
 # the table goes to the log only, the report below replaces it.
 boot() {
-	GENPT_E2E_MB=$size GENPT_E2E_BENCH=$bench "$GENPT_TOOLS/e2e.sh" --define "$spec" \
-		2>&1 | tee "$log" | grep --line-buffered '^genpt: ' | grep -v 'e2e: total '
+	GENPT_E2E_MB=$size GENPT_E2E_BENCH=$bench "$GENPT_TOOLS/e2e.sh" --define "$1" \
+		2>&1 | tee -a "$log" | grep --line-buffered '^genpt: ' | grep -v 'e2e: total '
 	return "${PIPESTATUS[0]}"
 }
 
 stage "install missing packages (deps.sh)" "$GENPT_TOOLS/deps.sh" || exit 1
 stage "assemble build/src (assemble.sh)" "$GENPT_TOOLS/assemble.sh" || exit 1
-stage "build the e2e kernel and tools, boot ($mode, $xstage stage, aw=$aw, strict=$strict, ${size}MiB)" boot
-boot_rc=$?
-if [ ! -s "$GENPT_BUILD/e2e/run/results.txt" ]; then
-	genpt_die "no results (the build failed?); see ${log#"$GENPT_ROOT"/}"
-fi
-python3 "$GENPT_TOOLS/e2e_report.py" run-report "$GENPT_BUILD/e2e/run" --spec "$spec"
-report_rc=$?
+: >"$log"
+rc=0
+dirs=()
+for i in $iommus; do
+	if [ "$i" = intel ]; then
+		spec=$spec_intel
+		what="intel-iommu: $mode, $xstage stage, aw=$aw, strict=$strict, ${size}MiB"
+	else
+		spec=$spec_amd
+		what="amd-iommu: v1 tables, strict=$strict, ${size}MiB"
+	fi
+	name=${spec%%|*}
+	rm -f "$GENPT_BUILD/e2e/$name/results.txt"
+	stage "build the e2e kernel and tools, boot ($what)" boot "$spec" || rc=1
+	if [ ! -s "$GENPT_BUILD/e2e/$name/results.txt" ]; then
+		genpt_die "no results (the build failed?); see ${log#"$GENPT_ROOT"/}"
+	fi
+	python3 "$GENPT_TOOLS/e2e_report.py" run-report "$GENPT_BUILD/e2e/$name" --spec "$spec" || rc=1
+	dirs+=("$GENPT_BUILD/e2e/$name")
+done
+python3 "$GENPT_TOOLS/e2e_report.py" summary "${dirs[@]}" || rc=1
 echo
 genpt_msg "make run took $(genpt_elapsed "$t_all")s; full output: ${log#"$GENPT_ROOT"/}"
-[ $boot_rc = 0 ] && [ $report_rc = 0 ]
+[ $rc = 0 ]

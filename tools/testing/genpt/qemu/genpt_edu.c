@@ -22,6 +22,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/debugfs.h>
 #include <linux/dma-mapping.h>
 #include <linux/gfp.h>
 #include <linux/iommu.h>
@@ -31,6 +32,9 @@
 #include <linux/random.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
+#if IS_ENABLED(CONFIG_IOMMU_PT_AMDV1)
+#include <linux/generic_pt/iommu.h>
+#endif
 
 /* BAR0 registers; below 0x80 only 32-bit accesses, above also 64-bit */
 #define EDU_REG_ID		0x00
@@ -528,7 +532,67 @@ static struct pci_driver genpt_edu_driver = {
 	.id_table = genpt_edu_ids,
 	.probe = genpt_edu_probe,
 };
-module_pci_driver(genpt_edu_driver);
+
+#if IS_ENABLED(CONFIG_IOMMU_PT_AMDV1)
+/*
+ * AMD, genpt kernel: debugfs genpt_edu_amd_mode shows the DTE Mode (the
+ * number of levels) the v1 table of the VFIO edu's domain is programmed
+ * with, from pt_iommu_amdv1_hw_info(): vfio_edu reads it before and after
+ * the mapping that grows the table (6.12's debugfs shows no tables). The
+ * domain is the driver's struct protection_domain, whose struct
+ * iommu_domain is the pt_iommu_amdv1's (PT_IOMMU_CHECK_DOMAIN()).
+ */
+#define EDU_VFIO_DEVFN		PCI_DEVFN(6, 0)
+
+static int edu_amd_mode_show(struct seq_file *m, void *unused)
+{
+	struct pt_iommu_amdv1_hw_info info;
+	struct iommu_domain *domain;
+	struct pci_dev *pdev;
+	int ret = 0;
+
+	pdev = pci_get_domain_bus_and_slot(0, 0, EDU_VFIO_DEVFN);
+	if (!pdev)
+		return -ENODEV;
+	domain = iommu_get_domain_for_dev(&pdev->dev);
+	if (!domain || !(domain->type & __IOMMU_DOMAIN_PAGING)) {
+		ret = -ENOENT;
+	} else {
+		pt_iommu_amdv1_hw_info(container_of(domain, struct pt_iommu_amdv1,
+						    iommu.domain), &info);
+		seq_printf(m, "%u\n", info.mode);
+	}
+	pci_dev_put(pdev);
+	return ret;
+}
+DEFINE_SHOW_ATTRIBUTE(edu_amd_mode);
+
+static struct dentry *edu_amd_mode_file;
+#endif
+
+static int __init genpt_edu_init(void)
+{
+#if IS_ENABLED(CONFIG_IOMMU_PT_AMDV1)
+	if (amd)
+		edu_amd_mode_file = debugfs_create_file("genpt_edu_amd_mode", 0400,
+							NULL, NULL,
+							&edu_amd_mode_fops);
+#endif
+	return pci_register_driver(&genpt_edu_driver);
+}
+module_init(genpt_edu_init);
+
+static void __exit genpt_edu_exit(void)
+{
+	pci_unregister_driver(&genpt_edu_driver);
+#if IS_ENABLED(CONFIG_IOMMU_PT_AMDV1)
+	debugfs_remove(edu_amd_mode_file);
+#endif
+}
+module_exit(genpt_edu_exit);
 
 MODULE_DESCRIPTION("genpt end-to-end test: DMA API through QEMU's edu device");
 MODULE_LICENSE("GPL");
+#if IS_ENABLED(CONFIG_IOMMU_PT_AMDV1)
+MODULE_IMPORT_NS(GENERIC_PT_IOMMU);
+#endif

@@ -89,6 +89,23 @@ struct pasid_entry_dump {
 /* The IOMMU is AMD's (else VT-d) */
 static bool amd;
 
+/*
+ * AMD on the genpt kernel: the DTE Mode (levels) of the device's v1 table,
+ * from genpt_edu's debugfs file; -1 where there is none (6.12).
+ */
+static int amd_table_mode(void)
+{
+	FILE *f = fopen("/sys/kernel/debug/genpt_edu_amd_mode", "r");
+	int mode = -1;
+
+	if (!f)
+		return -1;
+	if (fscanf(f, "%d", &mode) != 1)
+		mode = -1;
+	fclose(f);
+	return mode;
+}
+
 static uint64_t read_sysfs_hex(const char *name)
 {
 	char path[128];
@@ -499,6 +516,7 @@ static void try_hwpt_flags(void)
 int main(int argc, char **argv)
 {
 	uint64_t ecap, last, top_iova;
+	int mode_low;
 	uint8_t *buf;
 	size_t bytes;
 	int ret;
@@ -530,6 +548,7 @@ int main(int argc, char **argv)
 	/* the highest 2 MiB aligned IOVA with the whole buffer below @last */
 	top_iova = (last + 1 - BUF_SIZE) & ~(SZ_2M - 1);
 	ret = ioas_map(buf, BUF_SIZE, IOVA_LOW, true);
+	mode_low = amd ? amd_table_mode() : -1;
 	if (!ret)
 		ret = ioas_map(buf, BUF_SIZE, top_iova, true);
 	if (ret) {
@@ -537,6 +556,27 @@ int main(int argc, char **argv)
 		       (unsigned long long)IOVA_LOW, (unsigned long long)top_iova,
 		       strerror(-ret));
 		return 1;
+	}
+	/*
+	 * The AMD v1 table starts with 3 levels, enough for IOVA_LOW; the
+	 * top mapping grows it to what its IOVA needs, every DTE rewritten
+	 * (change_top()); the copies below then cross the old top.
+	 */
+	if (mode_low >= 0) {
+		int mode_top = amd_table_mode();
+		/* 12 + 9 * levels bits must cover the last IOVA mapped */
+		int bits = 64 - __builtin_clzll(top_iova + BUF_SIZE - 1);
+		int want = 3;
+
+		while (12 + 9 * want < bits)
+			want++;
+
+		printf("GENPT_E2E_INFO: vfio-table-levels %d before, %d after the map at %#llx\n",
+		       mode_low, mode_top, (unsigned long long)top_iova);
+		result("vfio-top-growth", mode_low == 3 && mode_top == want,
+		       "amdv1 levels %d after the map at %#llx, %d after the one at %#llx (want 3, %d)",
+		       mode_low, (unsigned long long)IOVA_LOW, mode_top,
+		       (unsigned long long)top_iova, want);
 	}
 	bytes = test_dma(buf, top_iova);
 	printf("GENPT_E2E_INFO: vfio-bytes %zu\n", bytes);

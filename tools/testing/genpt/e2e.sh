@@ -151,9 +151,9 @@ CASES=(
 "scalable48-san|x-scalable-mode=on,aw-bits=48|intel_iommu=on,sm_on iommu.strict=1|aw=48 sm=1 cm=0 type=DMA pgsize=0x40201000 pt=vtdss kernel=san"
 # AMD (expectations iommu=amd [npcache=<0|1>] type= pgsize=): QEMU 10.0's
 # amd-iommu, with
-# - pt=off: with pt=on (its default) QEMU 10.0 never turns translation on
-#   for a device, every DMA bypasses the tables (the switch on DTE changes
-#   came in 10.1);
+# - pt=off: with pt=on (its default) QEMU 10.0 enables a device's
+#   untranslated alias and never its IOMMU region: every DMA bypasses the
+#   tables (amdvi_host_dma_iommu());
 # - intremap=off: with interrupt remapping on, interrupts from the I/O
 #   APIC never reach QEMU's remapping (its trace sees MSIs only), so the
 #   serial port's transmit interrupt is lost and the guest's console output

@@ -204,6 +204,20 @@ def kv(text):
     return dict(m.group(1, 2) for m in re.finditer(r'(\w+)=(\S+)', text))
 
 
+def print_dmabench(det):
+    """The dma_map_benchmark lines of a report; det(name) gives a result's
+    (status, detail)."""
+    for r in ('dmabench-g1', 'dmabench-g512', 'dmabench-g1-t2'):
+        st, text = det(r)
+        m = re.search(r'map_us=(\S+) map_sd=(\S+) unmap_us=(\S+) '
+                      r'unmap_sd=(\S+) args=\[(.*)\]', text)
+        if st == 'PASS' and m:
+            print('  %-20s map %6s us (sd %6s), unmap %6s us (sd %6s)'
+                  % ('[' + m.group(5) + ']', *m.group(1, 2, 3, 4)))
+        else:
+            print('  %-14s FAILED: %s' % (r, text))
+
+
 def load_case(d):
     """(results, {name: (status, detail)}, {info key: text}, trace counts,
     console) of one boot."""
@@ -304,15 +318,7 @@ def run_report_amd(args):
                       info.get('edu-bytes', '0'), det('edu-coherent')[0],
                       det('edu-streaming')[0], det('edu-fault')[0]))
         elif key == 'bench':
-            for r in ('dmabench-g1', 'dmabench-g512', 'dmabench-g1-t2'):
-                st, text = det(r)
-                mm = re.search(r'map_us=(\S+) map_sd=(\S+) unmap_us=(\S+) '
-                               r'unmap_sd=(\S+) args=\[(.*)\]', text)
-                if st == 'PASS' and mm:
-                    print('  %-20s map %6s us (sd %6s), unmap %6s us (sd %6s)'
-                          % ('[' + mm.group(5) + ']', *mm.group(1, 2, 3, 4)))
-                else:
-                    print('  %-14s FAILED: %s' % (r, text))
+            print_dmabench(det)
     print()
     print('invalidations (QEMU trace): %s' % ', '.join(
         '%s %d' % (ev, counts.get('amdvi_' + ev, 0))
@@ -559,15 +565,7 @@ def run_report(args):
                 print('  HWPT flags     %s' % '; '.join(
                     h.replace('hwpt-alloc ', '') for h in hw))
         elif key == 'bench':
-            for r in ('dmabench-g1', 'dmabench-g512', 'dmabench-g1-t2'):
-                st, text = det(r)
-                m = re.search(r'map_us=(\S+) map_sd=(\S+) unmap_us=(\S+) '
-                              r'unmap_sd=(\S+) args=\[(.*)\]', text)
-                if st == 'PASS' and m:
-                    print('  %-20s map %6s us (sd %6s), unmap %6s us (sd %6s)'
-                          % ('[' + m.group(5) + ']', *m.group(1, 2, 3, 4)))
-                else:
-                    print('  %-14s FAILED: %s' % (r, text))
+            print_dmabench(det)
         print('  IOTLB inv      %s' % invalidations(did_of(bdf)))
 
     print()

@@ -204,6 +204,18 @@ def kv(text):
     return dict(m.group(1, 2) for m in re.finditer(r'(\w+)=(\S+)', text))
 
 
+def print_checks(results, d):
+    """The closing "checks" lines of a report; 1 if a check failed."""
+    failed = [(n, det_) for n, st, det_ in results if st != 'PASS']
+    print()
+    print('checks: %d passed, %d failed' % (len(results) - len(failed),
+                                           len(failed)))
+    for n, text in failed:
+        print('  FAIL %s: %s' % (n, text))
+    print('  all results: %s' % os.path.relpath(os.path.join(d, 'results.txt')))
+    return 1 if failed or not results else 0
+
+
 def print_dmabench(det):
     """The dma_map_benchmark lines of a report; det(name) gives a result's
     (status, detail)."""
@@ -325,14 +337,7 @@ def run_report_amd(args):
         for ev in ('pages_inval', 'all_inval', 'devtab_inval', 'iotlb_inval')))
     print('faults: %s (QEMU 10.0 logs no IO_PAGE_FAULT for Linux tables; '
           'isolation is checked by content)' % det('faults')[1])
-    failed = [(n, det_) for n, st, det_ in results if st != 'PASS']
-    print()
-    print('checks: %d passed, %d failed' % (len(results) - len(failed),
-                                           len(failed)))
-    for n, text in failed:
-        print('  FAIL %s: %s' % (n, text))
-    print('  all results: %s' % os.path.relpath(os.path.join(d, 'results.txt')))
-    return 1 if failed or not results else 0
+    return print_checks(results, d)
 
 
 def summary(args):
@@ -583,14 +588,7 @@ def run_report(args):
         if m:
             st, text = det(m.group(1))
             print('  %-28s %s %s' % (m.group(1), st, text))
-    failed = [(n, det_) for n, st, det_ in results if st != 'PASS']
-    print()
-    print('checks: %d passed, %d failed' % (len(results) - len(failed),
-                                           len(failed)))
-    for n, text in failed:
-        print('  FAIL %s: %s' % (n, text))
-    print('  all results: %s' % os.path.relpath(os.path.join(d, 'results.txt')))
-    return 1 if failed or not results else 0
+    return print_checks(results, d)
 
 
 def main():

@@ -308,8 +308,15 @@ static __always_inline int __read_and_clear_dirty(struct pt_range *range,
 			if (ret)
 				return ret;
 		} else if (pts.type == PT_ENTRY_OA && pt_is_write_dirty(&pts)) {
+			/*
+			 * The whole leaf is made clean, so all of it from the
+			 * request on is dirty: a part past the end of the
+			 * request must not be lost to the next request.
+			 * iova_bitmap drops what lies beyond the caller's
+			 * bitmap, not what lies before it.
+			 */
 			first = max(pt_entry_start_va(&pts), dirty->first_va);
-			last = min(pt_entry_last_va(&pts), dirty->last_va);
+			last = pt_entry_last_va(&pts);
 			iommu_dirty_bitmap_record(dirty->dirty, first,
 						  last - first + 1);
 			if (!(dirty->flags & IOMMU_DIRTY_NO_CLEAR))
@@ -331,8 +338,10 @@ PT_MAKE_LEVELS(__read_and_clear_dirty_fn, __read_and_clear_dirty);
  * @dirty: bitmap to record into; dirty->gather collects the ranges whose
  *	dirty state was cleared, which the caller must flush
  *
- * Every dirty leaf that intersects the range is recorded, clipped to the
- * range. Unless IOMMU_DIRTY_NO_CLEAR, all items of the leaf are made clean.
+ * Every dirty leaf that intersects the range is recorded from the start of
+ * the range or of the leaf, whichever is later, to the end of the leaf, as
+ * the 6.12 drivers record whole pages. Unless IOMMU_DIRTY_NO_CLEAR, all
+ * items of the leaf are made clean.
  *
  * Context: Process context. Must not run concurrently with map or unmap of
  * an overlapping range.

@@ -1149,8 +1149,9 @@ static void kiommu_test_random(struct kunit *test)
 }
 
 /*
- * Dirty tracking: a write seen by any item of a leaf reports the leaf,
- * clipped to the request, and clearing cleans every item.
+ * Dirty tracking: a write seen by any item of a leaf reports the leaf from
+ * the start of the request on, to its end even past the request, and
+ * clearing cleans every item.
  */
 static void kiommu_test_dirty(struct kunit *test)
 {
@@ -1204,10 +1205,20 @@ static void kiommu_test_dirty(struct kunit *test)
 			  iova + big - 1);
 	KIOMMU_READ_DIRTY(iova, SZ_128K, IOMMU_DIRTY_NO_CLEAR, iova,
 			  iova + big - 1);
-	/* Clipped to the request */
+	/* Clipped to the start of the request */
 	KIOMMU_READ_DIRTY(iova + big - min_size, min_size, 0,
 			  iova + big - min_size, iova + big - 1);
 	/* ... and clean on every item */
+	KIOMMU_READ_DIRTY(iova, SZ_128K, 0, ULONG_MAX, 0);
+	/*
+	 * A request for the first item only cleans the whole leaf, so it
+	 * reports the whole leaf: the rest is not lost to a later request.
+	 */
+	KUNIT_EXPECT_EQ(test,
+			iommu_table->ops->set_dirty(iommu_table,
+						    iova + big - min_size),
+			0);
+	KIOMMU_READ_DIRTY(iova, min_size, 0, iova, iova + big - 1);
 	KIOMMU_READ_DIRTY(iova, SZ_128K, 0, ULONG_MAX, 0);
 
 	KUNIT_EXPECT_EQ(test,

@@ -86,7 +86,16 @@ struct pt_amdv1 {
 };
 
 /**
- * enum pt_amdv1_features - AMD IOMMU v1 specific features
+ * struct pt_amdv1_mock - the iommufd selftest's variant of struct pt_amdv1
+ * @common: generic state
+ */
+struct pt_amdv1_mock {
+	struct pt_common common;
+};
+
+/**
+ * enum pt_amdv1_features - AMD IOMMU v1 specific features (and of its
+ *	iommufd selftest variant, which has no ENCRYPT_TABLES)
  * @PT_FEAT_AMDV1_ENCRYPT_TABLES: Set the SME C-bit on every table address
  *	and on every leaf address that is not IOMMU_MMIO.
  * @PT_FEAT_AMDV1_FORCE_COHERENCE: Set FC (force coherent) on every leaf,

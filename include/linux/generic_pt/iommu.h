@@ -154,8 +154,10 @@ struct pt_iommu_cfg {
  * lockless. Return: the exact physical address, or 0 if not mapped.
  *
  * int pt_iommu_<fmt>_read_and_clear_dirty(domain, iova, size, flags, dirty)
- * records every dirty leaf in the range, clipped to it, and unless
- * IOMMU_DIRTY_NO_CLEAR makes all its items clean. Context: process; no
+ * records every dirty leaf in the range, from the start of the range or of
+ * the leaf to the end of the leaf (as 6.12's drivers record whole pages:
+ * the leaf is made clean as a whole, so no part of it may go unreported),
+ * and unless IOMMU_DIRTY_NO_CLEAR makes all its items clean. Context: process; no
  * concurrent map/unmap of an overlapping range. Return: 0; -EINVAL,
  * -EOVERFLOW, -ERANGE for bad ranges; -EOPNOTSUPP without dirty tracking.
  */
@@ -241,6 +243,30 @@ struct pt_iommu_amdv1_hw_info {
 };
 
 IOMMU_FORMAT(amdv1, amdpt);
+
+/**
+ * struct pt_iommu_amdv1_mock_cfg - configuration of the iommufd selftest's
+ *	amdv1 variant, whose granule is half a CPU page (2KiB with 4KiB pages)
+ * @common: generic configuration
+ * @starting_level: Level of the first top table, as for amdv1 (2 is a
+ *	3-level table, which covers 38 bits with the 2KiB granule).
+ */
+struct pt_iommu_amdv1_mock_cfg {
+	struct pt_iommu_cfg common;
+	unsigned int starting_level;
+};
+
+/**
+ * struct pt_iommu_amdv1_mock_hw_info - the amdv1 values of the variant
+ * @host_pt_root: Physical address of the top table.
+ * @mode: Number of levels (top level + 1).
+ */
+struct pt_iommu_amdv1_mock_hw_info {
+	u64 host_pt_root;
+	u8 mode;
+};
+
+IOMMU_FORMAT(amdv1_mock, amdpt);
 
 /**
  * struct pt_iommu_x86_64_cfg - x86 64-bit table configuration

@@ -56,7 +56,9 @@
 #    guest's kmemleak scan must be empty and the console must have no
 #    KASAN, lockdep or UBSAN report (result "sanitizers").
 #
-# It prints one line per result and ends with "N passed, N failed"; the
+# It prints one line per result and ends with "N passed, N failed, N
+# skipped" (the skips: iommufd selftests that skip, or that fail on 6.12
+# as well, see check_case); the
 # exit status is non-zero iff something failed. Per case, under
 # build/e2e/<case>/: console.log (serial console), qemu.log (QEMU's
 # output), trace-counts.txt (QEMU's trace events counted), trace-faults.log
@@ -91,6 +93,10 @@ SAN_FRAGMENT=$GENPT_TOOLS/configs/debug.config
 GENPT_ONLY='^CONFIG_(GENERIC_PT|DEBUG_GENERIC_PT|IOMMU_PT[A-Z0-9_]*|KUNIT)='
 KLOG=$GENPT_LOGS/e2e-kernel.log
 TIMEOUT=${GENPT_E2E_TIMEOUT:-300}
+# What the iommufd selftests add to a boot's timeout (ksft=1)
+KSFT_TIMEOUT=${GENPT_E2E_KSFT_TIMEOUT:-900}
+# Tests of the iommufd selftests that fail on 6.12 as well, with the reason
+KSFT_KNOWN=$GENPT_TOOLS/iommufd-selftest-6.12-failures
 QEMU=qemu-system-x86_64
 QBOOT=/usr/share/qemu/qboot.rom
 TOOLS_DIR=$GENPT_BUILD/qemu-x86_64-tools
@@ -119,9 +125,10 @@ amdvi_iotlb_inval amdvi_page_fault"
 # Cases: name, IOMMU device options (intel-iommu, or amd-iommu for
 # iommu=amd), kernel options, expectations
 # (aw=<bits> sm=<0|1> cm=<0|1> type=<DMA|DMA-FQ> pgsize=<bitmap>
-# pt=<vtdss|x86_64> [snoop=<0|1>], snoop control 0 unless said; pt is the
-# format of every domain's table, vtdss for the second stage, x86_64 for
-# the first, vtdss if not given).
+# pt=<vtdss|x86_64> [snoop=<0|1>] [ksft=1], snoop control 0 unless said;
+# pt is the format of every domain's table, vtdss for the second stage,
+# x86_64 for the first, vtdss if not given). iommu=none ksft=1: the
+# kernel's iommufd selftests on the mock domain, and nothing else.
 # 2M and 1G leaves: QEMU's SLLPS is 2M|1G at any address width.
 CASES=(
 "legacy39|aw-bits=39|intel_iommu=on,sm_off iommu.strict=1|aw=39 sm=0 cm=0 type=DMA pgsize=0x40201000 pt=vtdss"
@@ -165,6 +172,14 @@ CASES=(
 "amd|intremap=off,pt=off|iommu.strict=1 iommufd.allow_unsafe_interrupts=1|iommu=amd npcache=1 type=DMA pgsize=0xfff7ffffff000"
 "amd-lazy|intremap=off,pt=off|iommu.strict=0 iommufd.allow_unsafe_interrupts=1|iommu=amd npcache=1 type=DMA pgsize=0xfff7ffffff000"
 "amd-nohuge|intremap=off,pt=off|amd_iommu=nohugepages iommu.strict=1 iommufd.allow_unsafe_interrupts=1|iommu=amd npcache=1 type=DMA pgsize=0x1000"
+# The iommufd selftests (tools/testing/selftests/iommu) on the mock domain
+# of CONFIG_IOMMUFD_TEST, on a machine without an IOMMU: 6.12 probes every
+# device without firmware IOMMU data with the ops of the first IOMMU that
+# registered (__iommu_probe_device(), "only one of Intel, AMD, ... can be
+# present"), so with VT-d or AMD the mock's devices get that driver's ops,
+# fail its probe, and every mock domain test fails. The mock's devices
+# cannot DMA, so nothing else runs; iommufd needs no IRQ remapping for them.
+"iommufd-mock|none|iommufd.allow_unsafe_interrupts=1|iommu=none ksft=1"
 )
 QUICK_CASES="legacy39 scalable48"
 
@@ -335,12 +350,33 @@ case_pt() {
 	echo "$pt"
 }
 
-# case_iommu NAME: intel, or amd if the case's expectations say iommu=amd.
+# case_iommu NAME: intel, or amd (none) if the case's expectations say
+# iommu=amd (iommu=none).
 case_iommu() {
 	case " $(case_field "$1" 3) " in
 	*" iommu=amd "*) echo amd ;;
+	*" iommu=none "*) echo none ;;
 	*) echo intel ;;
 	esac
+}
+
+# case_ksft NAME: 1 if the case runs the iommufd selftests, else 0.
+case_ksft() {
+	case " $(case_field "$1" 3) " in
+	*" ksft=1 "*) echo 1 ;;
+	*) echo 0 ;;
+	esac
+}
+
+# case_timeout NAME: seconds the case's boot may take.
+case_timeout() {
+	local t=$TIMEOUT
+
+	# KASAN and kmemleak's scans make the sanitizer boot several times
+	# slower under TCG
+	[ "$(case_kernel "$1")" = san ] && t=$((t * 3))
+	[ "$(case_ksft "$1")" = 1 ] && t=$((t + KSFT_TIMEOUT))
+	echo "$t"
 }
 
 # case_kernel NAME: std, or san if the case's expectations say kernel=san.
@@ -445,7 +481,19 @@ build_tools() {
 	gcc -static -O2 -I"$BDIR/usr/include" -I"$GENPT_SRC/include" \
 		-o "$TOOLS_DIR/dma_map_benchmark" "$bench/dma_map_benchmark.c" >>"$KLOG" 2>&1 ||
 		genpt_die "dma_map_benchmark build failed; log: ${KLOG#"$GENPT_ROOT"/}"
-	genpt_msg "e2e: vfio_edu, vfio_edu_errors and dma_map_benchmark built in $(genpt_elapsed "$t0")s"
+	# The iommufd selftests as the tree has them, with the harness's own
+	# flags (tools/testing/selftests/iommu/Makefile, lib.mk) and the
+	# definitions 6.12.y's backported tests lack (iommufd_selftest_compat.h).
+	for tool in iommufd iommufd_fail_nth; do
+		echo "# $tool" >>"$KLOG"
+		gcc -static -O2 -Wall -Wno-unused-function -D_GNU_SOURCE \
+			-I"$BDIR/usr/include" \
+			-include "$GENPT_TOOLS/qemu/iommufd_selftest_compat.h" \
+			-o "$TOOLS_DIR/$tool" "$KSRC/tools/testing/selftests/iommu/$tool.c" \
+			-lpthread >>"$KLOG" 2>&1 ||
+			genpt_die "selftest $tool build failed; log: ${KLOG#"$GENPT_ROOT"/}"
+	done
+	genpt_msg "e2e: vfio_edu, vfio_edu_errors, dma_map_benchmark and the iommufd selftests built in $(genpt_elapsed "$t0")s"
 }
 
 # --- 2. initramfs ------------------------------------------------------------
@@ -473,6 +521,8 @@ build_initramfs() {
 		echo "file /vfio_edu $TOOLS_DIR/vfio_edu 0755 0 0"
 		echo "file /vfio_edu_errors $TOOLS_DIR/vfio_edu_errors 0755 0 0"
 		echo "file /dma_map_benchmark $TOOLS_DIR/dma_map_benchmark 0755 0 0"
+		echo "file /iommufd $TOOLS_DIR/iommufd 0755 0 0"
+		echo "file /iommufd_fail_nth $TOOLS_DIR/iommufd_fail_nth 0755 0 0"
 	} >"$list"
 	"$gen" -t 0 "$list" | gzip -9n >"$INITRD" ||
 		genpt_die "cannot build the initramfs"
@@ -531,19 +581,23 @@ trace_counter() {
 # boot_case NAME: one QEMU run; its console in build/e2e/NAME/console.log.
 boot_case() {
 	local name=$1 dir=$E2E/$1 vtd kargs snoop stage t0 rc=0 ev trace=() counter
-	local iommu_dev events=$TRACE_EVENTS
-	local timeout=$TIMEOUT
+	local iommu_dev=() events=$TRACE_EVENTS
+	local timeout
 
-	# KASAN and kmemleak's scans make the sanitizer boot several times
-	# slower under TCG
-	[ "$(case_kernel "$name")" = san ] && timeout=$((TIMEOUT * 3))
+	timeout=$(case_timeout "$name")
 
 	vtd=$(case_field "$name" 1)
-	iommu_dev="intel-iommu,intremap=on,$vtd"
-	if [ "$(case_iommu "$name")" = amd ]; then
-		iommu_dev="amd-iommu,$vtd"
+	iommu_dev=(-device "intel-iommu,intremap=on,$vtd")
+	case $(case_iommu "$name") in
+	amd)
+		iommu_dev=(-device "amd-iommu,$vtd")
 		events=$TRACE_EVENTS_AMD
-	fi
+		;;
+	none)
+		iommu_dev=()
+		events=""
+		;;
+	esac
 	kargs=$(case_field "$name" 2)
 	snoop=$(case_field "$name" 3 | sed -n 's/.*snoop=\([01]\).*/\1/p')
 	# genpt_edu's tests need the stage of the tables (genpt.stage)
@@ -570,6 +624,7 @@ boot_case() {
 	# kunit.enable=0: the kernels carry the built-in KUnit suites (kunit.sh
 	# runs them on the same kernels), which must not run here.
 	[ $baseline = 1 ] || kargs="kunit.enable=0 $kargs"
+	kargs="$kargs genpt.ksft=$(case_ksft "$name")"
 	t0=$(genpt_now)
 	timeout --kill-after=10 "$timeout" $QEMU \
 		-machine q35,kernel-irqchip=split -accel tcg -cpu max -smp 2 -m 1G \
@@ -577,7 +632,7 @@ boot_case() {
 		-serial "file:$dir/console.log" \
 		-kernel "$BDIR/arch/x86/boot/bzImage" -initrd "$INITRD" \
 		-append "console=ttyS0 panic=-1 oops=panic no_timer_check log_buf_len=4M $kargs genpt.mb=$MB genpt.snoop=${snoop:-0} genpt.bench=$BENCH genpt.stage=$stage" \
-		-device "$iommu_dev" \
+		"${iommu_dev[@]}" \
 		-device nvme,serial=genpt0,drive=nv0,addr=03.0 \
 		-drive "if=none,id=nv0,file=$dir/nvme.img,format=raw" \
 		-device edu,addr=04.0,dma_mask=0xffffffffffffffff \
@@ -601,8 +656,7 @@ check_case() {
 	local rc secs timeout exp aw sm cm type pgsize pt r line cap ecap rtaddr v got want img
 
 	read -r rc secs <"$dir/qemu.rc"
-	timeout=$TIMEOUT
-	[ "$(case_kernel "$name")" = san ] && timeout=$((TIMEOUT * 3))
+	timeout=$(case_timeout "$name")
 	exp=$(case_field "$name" 3)
 	for kv in $exp; do
 		case $kv in
@@ -629,6 +683,11 @@ check_case() {
 		res "boot FAIL timed out after ${timeout}s"
 	else
 		res "boot FAIL QEMU exit status $rc after ${secs}s$(grep -aq GENPT_E2E_DONE "$log" || echo ', no GENPT_E2E_DONE')"
+	fi
+
+	if [ "$(case_iommu "$name")" = none ]; then
+		check_case_ksft "$name" >>"$out"
+		return 0
 	fi
 
 	r=$GUEST_RESULTS
@@ -742,6 +801,27 @@ check_case() {
 
 	[ "$(case_kernel "$name")" = san ] && check_sanitizers "$log" >>"$out"
 	return 0
+}
+
+# check_case_ksft NAME: the results of an iommu=none ksft=1 case after its
+# boot: the iommu pages count around the selftests, every selftest (see
+# e2e_report.py ksft) and the kernel log.
+check_case_ksft() {
+	local log=$E2E/$1/console.log line
+
+	line=$(grep -a -o "GENPT_E2E: ksft-iommu-pages \(PASS\|FAIL\).*" "$log" |
+		tail -n 1 | cut -d' ' -f3- | tr -d '\r' || true)
+	echo "ksft-iommu-pages ${line:-FAIL missing}"
+	python3 "$GENPT_TOOLS/e2e_report.py" ksft "$log" "$KSFT_KNOWN" \
+		"$([ $baseline = 1 ] && echo 6.12 || echo genpt)" ||
+		echo "ksft FAIL e2e_report.py ksft failed"
+	# iommufd_fail_nth sets every fault attribute's verbose to 0
+	line=$(grep -a -m 3 -E '(WARNING:|BUG:|Oops|Kernel panic|Call Trace:|UBSAN|KASAN)' "$log" | tr -d '\r' | tr '\n' ';' || true)
+	if [ -z "$line" ]; then
+		echo "kernel-log PASS no WARNING/BUG/Oops"
+	else
+		echo "kernel-log FAIL $line"
+	fi
 }
 
 # baseline_amd_failnth DETAIL: vfio-failnth's result on the 6.12 AMD
@@ -968,6 +1048,8 @@ check_trace() {
 
 	touch "$counts"
 	: >"$dir/invalidations.txt"
+	# no IOMMU, no translations to trace
+	[ "$(case_iommu "$1")" = none ] && return
 	if [ "$(case_iommu "$1")" = amd ]; then
 		check_trace_amd "$1"
 		return
@@ -1081,20 +1163,22 @@ for c in "${selected[@]}"; do
 	check_case "$c"
 	check_trace "$c"
 	read -r _ secs <"$E2E/$c/qemu.rc"
-	genpt_msg "e2e: $c: $(grep -c ' PASS' "$E2E/$c/results.txt") passed, $(grep -c ' FAIL' "$E2E/$c/results.txt" || true) failed (${secs}s)"
+	genpt_msg "e2e: $c: $(grep -c ' PASS' "$E2E/$c/results.txt") passed, $(grep -c ' FAIL' "$E2E/$c/results.txt" || true) failed, $(grep -c ' SKIP' "$E2E/$c/results.txt" || true) skipped (${secs}s)"
 done
 
 echo
 echo "genpt e2e: Intel VT-d and AMD IOMMU under QEMU ($(${QEMU} --version | head -n 1))"
 passed=0
 failed=0
+skipped=0
 for c in "${selected[@]}"; do
 	echo
-	echo "== $c: $(case_iommu "$c" | sed 's/intel/intel-iommu/; s/amd/amd-iommu/') $(case_field "$c" 1); $(case_field "$c" 2)"
+	echo "== $c: $(case_iommu "$c" | sed 's/intel/intel-iommu/; s/amd/amd-iommu/; s/none/no IOMMU:/') $(case_field "$c" 1); $(case_field "$c" 2)"
 	while read -r test status detail; do
 		printf '  %-18s %-4s %s\n' "$test" "$status" "$detail"
 		case $status in
 		PASS) passed=$((passed + 1)) ;;
+		SKIP) skipped=$((skipped + 1)) ;;
 		*) failed=$((failed + 1)) ;;
 		esac
 	done <"$E2E/$c/results.txt"
@@ -1104,5 +1188,5 @@ for c in "${selected[@]}"; do
 done
 echo
 genpt_msg "e2e: total ${#selected[@]} boot(s) in $(genpt_elapsed "$t_all")s"
-echo "$passed passed, $failed failed"
+echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" = 0 ]

@@ -27,6 +27,7 @@
 """
 
 import argparse
+import fnmatch
 import os
 import re
 import sys
@@ -591,6 +592,95 @@ def run_report(args):
     return print_checks(results, d)
 
 
+def load_known(path):
+    """The iommufd-selftest-6.12-failures list: [(pattern, reason)]."""
+    known = []
+    for line in read_lines(path):
+        line = line.strip()
+        if not line or line.startswith('#'):
+            continue
+        pat, _, reason = line.partition(' ')
+        if not reason.strip():
+            raise SystemExit('%s: "%s" has no reason' % (path, pat))
+        known.append((pat, reason.strip()))
+    return known
+
+
+KSFT_BINS = ('iommufd', 'iommufd_fail_nth')
+KSFT_TAP = re.compile(r'^(ok|not ok) (\d+) (\S+)(?:\s+#\s*(SKIP|XFAIL)\b\s*(.*))?')
+
+
+def ksft(args):
+    """One result per test of the iommufd selftests (init.sh check_ksft).
+
+    Every TAP line "ok N name" / "not ok N name" / "ok N name # SKIP why"
+    of each binary becomes "<binary>/<name> PASS|FAIL|SKIP". A test of the
+    list of those that fail on 6.12 as well (with their reason) is a SKIP
+    that says so when it fails, on either kernel; on 6.12 (--baseline) a
+    listed test that passes is a FAIL, so that the list stays true. A
+    binary that printed fewer results than its plan, or none, is a FAIL.
+    """
+    known = load_known(args.known)
+    used = set()
+    lines = read_lines(args.console)
+    for b in KSFT_BINS:
+        prefix = 'GENPT_E2E_KSFT: %s ' % b
+        out = [ln[ln.index(prefix) + len(prefix):] for ln in lines
+               if prefix in ln]
+        plan = None
+        seen = 0
+        exit_status = None
+        why = ''
+        for ln in out:
+            # the harness's first complaint in a test, "# file:line:test:..."
+            if ln.startswith('#  RUN '):
+                why = ''
+            elif (ln.startswith('# ') and not why and
+                  re.match(r'^# \S+:\d+:', ln)):
+                why = re.sub(r'^# \S*/', '', ln)[:160]
+            m = re.match(r'^1\.\.(\d+)$', ln)
+            if m:
+                plan = int(m.group(1))
+                continue
+            m = re.match(r'^GENPT_KSFT_EXIT (\d+)$', ln)
+            if m:
+                exit_status = int(m.group(1))
+                continue
+            m = KSFT_TAP.match(ln)
+            if not m:
+                continue
+            seen += 1
+            name = '%s/%s' % (b, m.group(3))
+            status = 'PASS' if m.group(1) == 'ok' else 'FAIL'
+            detail = why if status == 'FAIL' else ''
+            if m.group(4) == 'SKIP':
+                status, detail = 'SKIP', m.group(5) or 'skipped'
+            elif m.group(4) == 'XFAIL':
+                detail = 'xfail: ' + (m.group(5) or '')
+            for pat, reason in known:
+                if fnmatch.fnmatchcase(name, pat):
+                    used.add(pat)
+                    if status == 'FAIL':
+                        status = 'SKIP'
+                        detail = 'fails on 6.12 as well: ' + reason
+                    elif status == 'PASS' and args.kernel == '6.12':
+                        status = 'FAIL'
+                        detail = ('passes on 6.12 but is listed as failing '
+                                  'there (%s)' % pat)
+                    break
+            print('%s %s %s' % (name, status, detail or 'ok'))
+        if plan is None or seen < plan:
+            print('%s FAIL %d of %s results printed%s' %
+                  (b, seen, plan if plan is not None else 'no plan,',
+                   '' if exit_status is None else
+                   ', exit status %d' % exit_status))
+    if args.kernel == '6.12':
+        for pat, _ in known:
+            if pat not in used:
+                print('ksft-known FAIL %s matches no test' % pat)
+    return 0
+
+
 def main():
     ap = argparse.ArgumentParser()
     sub = ap.add_subparsers(dest='cmd', required=True)
@@ -601,7 +691,13 @@ def main():
     r.add_argument('--spec', required=True)
     s = sub.add_parser('summary')
     s.add_argument('case_dirs', nargs='+')
+    k = sub.add_parser('ksft')
+    k.add_argument('console')
+    k.add_argument('known')
+    k.add_argument('kernel', choices=('genpt', '6.12'))
     args = ap.parse_args()
+    if args.cmd == 'ksft':
+        return ksft(args)
     if args.cmd == 'faults':
         return faults(args)
     if args.cmd == 'summary':

@@ -59,11 +59,11 @@ fatal_stage() {
 }
 
 # The e2e matrix as one result line, build/results/e2e.res, with the
-# counts of e2e.sh's final "N passed, N failed" line. If e2e.sh stops
+# counts of e2e.sh's final "N passed, N failed, N skipped" line. If e2e.sh stops
 # before it (a build failure), that is one failure.
 # shellcheck disable=SC2317 # called through stage
 run_e2e() {
-	local log=$GENPT_LOGS/e2e.log t0 rc last p=0 f=1 status=FAIL note cases=()
+	local log=$GENPT_LOGS/e2e.log t0 rc last p=0 f=1 s=0 status=FAIL note cases=()
 
 	t0=$(genpt_now)
 	read -r -a cases <<<"${GENPT_E2E_CASES:-}"
@@ -76,9 +76,10 @@ run_e2e() {
 	# progress and failures on the terminal, everything in the log
 	grep -E '^genpt: |  FAIL ' "$log"
 	last=$(tail -n 1 "$log")
-	if [[ $last =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed$ ]]; then
+	if [[ $last =~ ^([0-9]+)\ passed,\ ([0-9]+)\ failed,\ ([0-9]+)\ skipped$ ]]; then
 		p=${BASH_REMATCH[1]}
 		f=${BASH_REMATCH[2]}
+		s=${BASH_REMATCH[3]}
 		note="$p results of $(grep -c '^== ' "$log") boots"
 		if [ "$f" != 0 ]; then
 			note="failed: $(grep -h ' FAIL' "$GENPT_BUILD"/e2e/*/results.txt 2>/dev/null |
@@ -89,7 +90,7 @@ run_e2e() {
 		note="e2e.sh stopped before its summary: $(grep -m 1 'error:' "$log" || echo "exit status $rc")"
 	fi
 	[ "$rc" = 0 ] && [ "$f" = 0 ] && status=PASS
-	printf 'e2e\t%s\t%d\t%d\t0\t%s\t%s\t%s\t%s\n' intel-vtd-qemu "$p" "$f" \
+	printf 'e2e\t%s\t%d\t%d\t%d\t%s\t%s\t%s\t%s\n' intel-vtd-qemu "$p" "$f" "$s" \
 		"$(genpt_elapsed "$t0")" "$status" "${log#"$GENPT_ROOT"/}" "$note" \
 		>"$GENPT_RESULTS/e2e.res"
 	[ "$status" = PASS ]

@@ -32,6 +32,13 @@
  *     0     PR
  *
  * With SME the C-bit (sme_me_mask) is part of Address.
+ *
+ * The iommufd selftest's variant (amdv1_mock.h, defines AMDV1PT_MOCK) keeps
+ * this layout with a granule of half a CPU page, 2KiB with 4KiB pages, so
+ * that the mock domain tests a granule below PAGE_SIZE. Its address field
+ * holds an address shifted left by AMDV1PT_OA_SHIFT (the bits from the
+ * granule up start at bit 12), so output addresses end one bit lower, and
+ * it has no SME and no 512GiB erratum: nothing but the CPU walks it.
  */
 #ifndef __GENERIC_PT_FMT_AMDV1_H
 #define __GENERIC_PT_FMT_AMDV1_H
@@ -50,10 +57,16 @@
 enum {
 	PT_ITEM_WORD_SIZE = sizeof(u64),
 	PT_MAX_VA_ADDRESS_LG2 = 64,
-	PT_MAX_OUTPUT_ADDRESS_LG2 = 52,
 	PT_MAX_TOP_LEVEL = 5,
+#ifdef AMDV1PT_MOCK
+	PT_GRANULE_LG2SZ = PAGE_SHIFT - 1,
+#else
 	PT_GRANULE_LG2SZ = 12,
+#endif
 	PT_TABLEMEM_LG2SZ = 12,
+	/* Address bits below bit 12 that are stored from bit 12 up */
+	AMDV1PT_OA_SHIFT = PT_GRANULE_LG2SZ < 12 ? 12 - PT_GRANULE_LG2SZ : 0,
+	PT_MAX_OUTPUT_ADDRESS_LG2 = 52 - AMDV1PT_OA_SHIFT,
 };
 
 /* Address of the top table as the DTE holds it */
@@ -74,14 +87,33 @@ enum {
 	AMDV1PT_FMT_NL_SIZE = 7,
 };
 
+/* Largest page: the OA field ends at bit 51 */
+#define AMDV1PT_MAX_PAGE_LG2 (51 - AMDV1PT_OA_SHIFT)
+
+#ifdef AMDV1PT_MOCK
+#define AMDV1PT_EXCLUDED_SIZES 0
+#define amdv1pt_clr_c_bit(entry) (entry)
+#define amdv1pt_c_bit() 0ULL
+#else
 /*
  * 512GiB pages (a natural level 3 leaf) are not used: several AMD IOMMUs
  * mistranslate them (the 6.12 driver excludes them for the same reason).
  */
-#define AMDV1PT_ERRATUM_SIZE_LG2 39
+#define AMDV1PT_EXCLUDED_SIZES BIT_ULL(39)
+#define amdv1pt_clr_c_bit(entry) __sme_clr(entry)
+#define amdv1pt_c_bit() __sme_set(0ULL)
+#endif
 
-/* Largest page: the OA field ends at bit 51 */
-#define AMDV1PT_MAX_PAGE_LG2 51
+/* The address field of an entry from an address, and back */
+static inline u64 amdv1pt_oa_to_field(pt_oaddr_t oa)
+{
+	return (u64)oa << AMDV1PT_OA_SHIFT;
+}
+
+static inline pt_oaddr_t amdv1pt_field_to_oa(u64 entry)
+{
+	return amdv1pt_clr_c_bit(entry & AMDV1PT_FMT_OA) >> AMDV1PT_OA_SHIFT;
+}
 
 static inline unsigned int amdv1pt_table_item_lg2sz(const struct pt_state *pts)
 {
@@ -116,7 +148,7 @@ static inline u64 amdv1pt_possible_sizes(const struct pt_state *pts)
 	sizes = GENMASK_ULL(min(isz_lg2 + amdv1pt_num_items_lg2(pts) - 1,
 				AMDV1PT_MAX_PAGE_LG2),
 			    isz_lg2);
-	return sizes & ~BIT_ULL(AMDV1PT_ERRATUM_SIZE_LG2);
+	return sizes & ~AMDV1PT_EXCLUDED_SIZES;
 }
 
 #define pt_possible_sizes amdv1pt_possible_sizes
@@ -124,7 +156,9 @@ static inline u64 amdv1pt_possible_sizes(const struct pt_state *pts)
 /* The SME C-bit is in the address field but is no address bit */
 static inline unsigned int amdv1pt_max_oa_lg2(const struct pt_common *common)
 {
-	return pt_sme_max_oa_lg2(PT_MAX_OUTPUT_ADDRESS_LG2);
+	if (amdv1pt_c_bit())
+		return pt_sme_max_oa_lg2(PT_MAX_OUTPUT_ADDRESS_LG2);
+	return PT_MAX_OUTPUT_ADDRESS_LG2;
 }
 
 #define pt_max_oa_lg2 amdv1pt_max_oa_lg2
@@ -155,7 +189,8 @@ static inline unsigned int amdv1pt_entry_oa_lg2sz(const struct pt_state *pts)
 	    AMDV1PT_FMT_NL_SIZE)
 		return amdv1pt_table_item_lg2sz(pts);
 	/* The C-bit is above any size the encoding can express here */
-	return log2_ffz(pts->entry | log2_to_max_int(PT_GRANULE_LG2SZ)) + 1;
+	return log2_ffz(pts->entry | log2_to_max_int(12)) + 1 -
+	       AMDV1PT_OA_SHIFT;
 }
 
 static inline unsigned int amdv1pt_entry_num_contig_lg2(const struct pt_state *pts)
@@ -167,16 +202,15 @@ static inline unsigned int amdv1pt_entry_num_contig_lg2(const struct pt_state *p
 
 static inline pt_oaddr_t amdv1pt_entry_oa(const struct pt_state *pts)
 {
-	u64 oa = __sme_clr(pts->entry & AMDV1PT_FMT_OA);
-
-	return log2_set_mod(oa, 0, amdv1pt_entry_oa_lg2sz(pts));
+	return log2_set_mod(amdv1pt_field_to_oa(pts->entry), 0,
+			    amdv1pt_entry_oa_lg2sz(pts));
 }
 
 #define pt_entry_oa amdv1pt_entry_oa
 
 static inline pt_oaddr_t amdv1pt_table_pa(const struct pt_state *pts)
 {
-	return __sme_clr(pts->entry & AMDV1PT_FMT_OA);
+	return amdv1pt_field_to_oa(pts->entry);
 }
 
 #define pt_table_pa amdv1pt_table_pa
@@ -193,13 +227,18 @@ static inline void amdv1pt_install_leaf_entry(struct pt_state *pts,
 
 	if (oasz_lg2 == isz_lg2) {
 		entry |= FIELD_PREP(AMDV1PT_FMT_NEXT_LEVEL,
-				    AMDV1PT_FMT_NL_DEFAULT) | oa;
+				    AMDV1PT_FMT_NL_DEFAULT) |
+			 amdv1pt_oa_to_field(oa);
 		pt_item64_write(tablep, entry);
 	} else {
-		/* ones from bit 12 to oasz_lg2 - 2, bit oasz_lg2 - 1 clear */
+		/*
+		 * Address bits from the granule to oasz_lg2 - 2 one, bit
+		 * oasz_lg2 - 1 clear
+		 */
 		entry |= FIELD_PREP(AMDV1PT_FMT_NEXT_LEVEL,
 				    AMDV1PT_FMT_NL_SIZE) |
-			 ((oa | log2_to_max_int(oasz_lg2 - 1)) &
+			 (amdv1pt_oa_to_field(oa |
+					      log2_to_max_int(oasz_lg2 - 1)) &
 			  AMDV1PT_FMT_OA);
 		for (i = 0; i != log2_to_int(oasz_lg2 - isz_lg2); i++)
 			pt_item64_write(&tablep[i], entry);
@@ -222,7 +261,8 @@ static inline bool amdv1pt_install_table(struct pt_state *pts,
 	 * and the leaf decides.
 	 */
 	entry = AMDV1PT_FMT_PR | AMDV1PT_FMT_IR | AMDV1PT_FMT_IW |
-		FIELD_PREP(AMDV1PT_FMT_NEXT_LEVEL, pts->level) | table_pa;
+		FIELD_PREP(AMDV1PT_FMT_NEXT_LEVEL, pts->level) |
+		amdv1pt_oa_to_field(table_pa);
 	return pt_table_install64(pts, entry);
 }
 
@@ -233,7 +273,7 @@ static inline void amdv1pt_attr_from_entry(const struct pt_state *pts,
 {
 	attrs->descriptor_bits =
 		pts->entry & (AMDV1PT_FMT_IR | AMDV1PT_FMT_IW |
-			      AMDV1PT_FMT_FC | __sme_set(0));
+			      AMDV1PT_FMT_FC | amdv1pt_c_bit());
 }
 
 #define pt_attr_from_entry amdv1pt_attr_from_entry
@@ -304,6 +344,11 @@ static inline unsigned int amdv1pt_max_sw_bit(const struct pt_common *common)
 /* Name of struct pt_amdv1 in struct pt_iommu_amdv1 */
 #define PT_IOMMU_MEMBER amdpt
 
+/* struct pt_iommu_amdv1, or struct pt_iommu_amdv1_mock, and its types */
+#define amdv1pt_iommu CONCATENATE(pt_iommu_, PT_FMT)
+#define amdv1pt_iommu_cfg CONCATENATE(amdv1pt_iommu, _cfg)
+#define amdv1pt_iommu_hw_info CONCATENATE(amdv1pt_iommu, _hw_info)
+
 static inline int amdv1pt_iommu_set_prot(struct pt_common *common,
 					 struct pt_write_attrs *attrs,
 					 unsigned int iommu_prot)
@@ -326,35 +371,34 @@ static inline int amdv1pt_iommu_set_prot(struct pt_common *common,
 
 #define pt_iommu_set_prot amdv1pt_iommu_set_prot
 
-static inline int amdv1pt_iommu_fmt_init(struct pt_iommu_amdv1 *iommu_table,
-					 const struct pt_iommu_amdv1_cfg *cfg)
+static inline int amdv1pt_iommu_fmt_init(struct amdv1pt_iommu *iommu_table,
+					 const struct amdv1pt_iommu_cfg *cfg)
 {
-	struct pt_amdv1 *table = &iommu_table->amdpt;
+	struct pt_common *common = &iommu_table->amdpt.common;
 	unsigned int top_vasz_lg2;
 
 	if (cfg->starting_level > PT_MAX_TOP_LEVEL)
 		return -EINVAL;
 
 	/*
-	 * Each level resolves 9 bits above the 12 bit granule. A fixed top
-	 * limits the VA space to what it covers; a dynamic one grows up to
-	 * the hardware limit.
+	 * Each level resolves 9 bits above the granule. A fixed top limits
+	 * the VA space to what it covers; a dynamic one grows up to the
+	 * hardware limit.
 	 */
 	top_vasz_lg2 = min(PT_GRANULE_LG2SZ + 9 * (cfg->starting_level + 1),
 			   PT_MAX_VA_ADDRESS_LG2);
-	if (!pt_feature(&table->common, PT_FEAT_DYNAMIC_TOP))
-		table->common.max_vasz_lg2 =
-			min(table->common.max_vasz_lg2, top_vasz_lg2);
-	table->common.top_of_table = cfg->starting_level;
+	if (!pt_feature(common, PT_FEAT_DYNAMIC_TOP))
+		common->max_vasz_lg2 = min(common->max_vasz_lg2, top_vasz_lg2);
+	common->top_of_table = cfg->starting_level;
 	return 0;
 }
 
 #define pt_iommu_fmt_init amdv1pt_iommu_fmt_init
 
 static inline void
-amdv1pt_iommu_fmt_hw_info(struct pt_iommu_amdv1 *table,
+amdv1pt_iommu_fmt_hw_info(struct amdv1pt_iommu *table,
 			  const struct pt_range *top_range,
-			  struct pt_iommu_amdv1_hw_info *info)
+			  struct amdv1pt_iommu_hw_info *info)
 {
 	phys_addr_t top_pa = virt_to_phys(top_range->top_table);
 
@@ -368,6 +412,22 @@ amdv1pt_iommu_fmt_hw_info(struct pt_iommu_amdv1 *table,
 #endif
 
 #if IS_ENABLED(CONFIG_IOMMU_PT_KUNIT_TEST) && defined(GENERIC_PT_KUNIT)
+#ifdef AMDV1PT_MOCK
+/* Configurations every KUnit suite runs the selftest variant with */
+static const struct pt_iommu_amdv1_mock_cfg amdv1_kunit_fmt_cfgs[] = {
+	/* as the iommufd selftest's mock domain: a fixed 3-level table */
+	[0] = { .common.features = BIT(PT_FEAT_FLUSH_RANGE),
+		.starting_level = 2 },
+	/* one level that grows on demand */
+	[1] = { .common.features = BIT(PT_FEAT_DYNAMIC_TOP) |
+				   BIT(PT_FEAT_FLUSH_RANGE_NO_GAPS),
+		.starting_level = 0 },
+	/* every level, full 64 bit */
+	[2] = { .common.features = BIT(PT_FEAT_FLUSH_RANGE) |
+				   BIT(PT_FEAT_AMDV1_FORCE_COHERENCE),
+		.starting_level = 5 },
+};
+#else
 /* Configurations every KUnit suite runs with */
 static const struct pt_iommu_amdv1_cfg amdv1_kunit_fmt_cfgs[] = {
 	/* as the AMD driver: 3 levels that grow on demand */
@@ -391,6 +451,7 @@ static const struct pt_iommu_amdv1_cfg amdv1_kunit_fmt_cfgs[] = {
 				   BIT(PT_FEAT_DYNAMIC_TOP),
 		.starting_level = 0 },
 };
+#endif
 
 #define kunit_fmt_cfgs amdv1_kunit_fmt_cfgs
 #endif

@@ -19,6 +19,12 @@
 #   00:07.0 edu bound to dma_map_benchmark: /dma_map_benchmark, DMA API
 #           map/unmap latencies (printed, never judged).
 #
+# With genpt.ksft=1 (a boot without an IOMMU) it runs only the kernel's
+# iommufd selftests (tools/testing/selftests/iommu: /iommufd and
+# /iommufd_fail_nth) against the mock domain of CONFIG_IOMMUFD_TEST; every
+# line they print goes to the console as "GENPT_E2E_KSFT: <binary> <line>",
+# and e2e.sh makes one result of each test from their TAP lines.
+#
 # A DMA that must fault is announced by a line
 # "GENPT_E2E_EXPECT_FAULT: <result> write <bdf> 0x<iova>"; the DMAR fault
 # must then be in the kernel log (result <result>), and e2e.sh counts every
@@ -56,6 +62,7 @@ mb=16
 snoop=-
 bench=3
 stage=second
+ksft=0
 # shellcheck disable=SC2013 # words, not lines
 for arg in $(cat /proc/cmdline); do
 	case $arg in
@@ -63,6 +70,7 @@ for arg in $(cat /proc/cmdline); do
 	genpt.snoop=*) snoop=${arg#genpt.snoop=} ;;
 	genpt.bench=*) bench=${arg#genpt.bench=} ;;
 	genpt.stage=*) stage=${arg#genpt.stage=} ;;
+	genpt.ksft=*) ksft=${arg#genpt.ksft=} ;;
 	esac
 done
 
@@ -238,6 +246,41 @@ check_vfio() {
 	echo "GENPT_E2E_INFO: vfio_edu_errors exit status $rc"
 }
 
+# The iommufd selftests, each binary's output line by line with its name
+# and its exit status. The dirty tracking tests of the mock's 1MiB pages
+# need 2MiB hugetlb pages: 128MiB of buffer at most, so 80 of them.
+#
+# The mock domains' tables are iommu pages: once the tests have freed their
+# domains the count must be back where it was (result ksft-iommu-pages).
+check_ksft() {
+	local bin before after
+
+	before=$(stable_iommu_pages)
+	echo 80 >/proc/sys/vm/nr_hugepages
+	echo "GENPT_E2E_INFO: ksft hugepages $(cat /proc/sys/vm/nr_hugepages)"
+	for bin in iommufd iommufd_fail_nth; do
+		if [ -x "/$bin" ]; then
+			{ "/$bin" 2>&1 || echo "GENPT_KSFT_EXIT $?"; } |
+				sed "s|^|GENPT_E2E_KSFT: $bin |"
+		else
+			echo "GENPT_E2E_KSFT: $bin GENPT_KSFT_EXIT 127"
+		fi
+	done
+	echo 0 >/proc/sys/vm/nr_hugepages
+	after=$(stable_iommu_pages)
+	if [ -n "$before" ] && [ "$before" = "$after" ]; then
+		result ksft-iommu-pages PASS "nr_iommu_pages $before before the selftests, $after after"
+	else
+		result ksft-iommu-pages FAIL "nr_iommu_pages ${before:-?} before the selftests, ${after:-?} after"
+	fi
+}
+
+# nr_iommu_pages, exact: the per-CPU counters folded first
+stable_iommu_pages() {
+	echo 1 >/proc/sys/vm/stat_refresh
+	awk '$1 == "nr_iommu_pages" { print $2 }' /proc/vmstat
+}
+
 # kmemleak (sanitizer kernel only): two scans, the second one more than
 # kmemleak's minimum object age (5 s) after the first, so that what the
 # workload allocated last is old enough to be reported; the report must be
@@ -285,6 +328,26 @@ check_dmabench() {
 	fi
 }
 
+# The end of every boot: the kernel log, and power off.
+finish() {
+	echo GENPT_E2E_DONE
+	echo "GENPT_E2E_DMESG_BEGIN"
+	dmesg
+	echo "GENPT_E2E_DMESG_END"
+	sync
+	poweroff -f
+}
+
+# iommufd's own fault point (CONFIG_IOMMUFD_TEST) takes part in fail-nth
+# too: one line per injected fault, as failslab's, not a stack dump.
+[ -w /sys/kernel/debug/fail_iommufd/verbose ] &&
+	echo 1 >/sys/kernel/debug/fail_iommufd/verbose
+
+if [ "$ksft" = 1 ]; then
+	check_ksft
+	finish
+fi
+
 # Before genpt_edu.ko is loaded: it would take every edu.
 vfio_bound=0
 bind_override $VFIO_BDF vfio-pci && vfio_bound=1
@@ -327,9 +390,4 @@ for bdf in 0000:00:03.0 0000:00:04.0 0000:00:05.0 $BENCH_BDF; do
 		sed "s/^/GENPT_E2E_PT: $bdf /"
 done
 
-echo GENPT_E2E_DONE
-echo "GENPT_E2E_DMESG_BEGIN"
-dmesg
-echo "GENPT_E2E_DMESG_END"
-sync
-poweroff -f
+finish

@@ -38,7 +38,9 @@
 #    qemu/vfio_edu.c and qemu/vfio_edu_errors.c (with qemu/vfio_edu_common.c,
 #    against the kernel's own uapi headers, installed in
 #    build/qemu-x86_64/usr/include) and the kernel's
-#    tools/testing/selftests/dma/dma_map_benchmark.c, and an initramfs from
+#    tools/testing/selftests/dma/dma_map_benchmark.c and
+#    tools/testing/selftests/iommu/{iommufd,iommufd_fail_nth}.c (with
+#    qemu/iommufd_selftest_compat.h), and an initramfs from
 #    Debian's busybox-static, qemu/init.sh, the module and the tools;
 # 3. boots each case (default: all, --quick: two with less data) on a q35
 #    machine with an intel-iommu, NVMe, virtio-blk and three edu (DMA API,
@@ -54,7 +56,9 @@
 #    announced (GENPT_E2E_EXPECT_FAULT), in the guest's log and in QEMU's
 #    trace; any other fault fails the case. On the sanitizer kernel, the
 #    guest's kmemleak scan must be empty and the console must have no
-#    KASAN, lockdep or UBSAN report (result "sanitizers").
+#    KASAN, lockdep or UBSAN report (result "sanitizers"). The
+#    iommufd-mock case (no IOMMU) runs only the iommufd selftests: one
+#    result per test (check_case_ksft, e2e_report.py ksft).
 #
 # It prints one line per result and ends with "N passed, N failed, N
 # skipped" (the skips: iommufd selftests that skip, or that fail on 6.12

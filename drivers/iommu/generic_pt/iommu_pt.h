@@ -1089,6 +1089,39 @@ size_t NS(unmap_pages)(struct iommu_domain *domain, unsigned long iova,
 }
 EXPORT_SYMBOL_NS_GPL(NS(unmap_pages), GENERIC_PT_IOMMU);
 
+static __always_inline int __count_leaves(struct pt_range *range, void *arg,
+					  unsigned int level,
+					  struct pt_table_p *table,
+					  pt_level_fn_t descend_fn)
+{
+	struct pt_state pts = pt_init(range, level, table);
+	u64 *counts = arg;
+	int ret;
+
+	while (pts.index < pts.end_index) {
+		pt_load_entry(&pts);
+		if (pts.type == PT_ENTRY_TABLE) {
+			ret = pt_descend(&pts, arg, descend_fn);
+			if (ret)
+				return ret;
+		} else if (pts.type == PT_ENTRY_OA) {
+			counts[pt_entry_oa_lg2sz(&pts)]++;
+		}
+		pt_next_entry(&pts);
+	}
+	return 0;
+}
+
+PT_MAKE_LEVELS(__count_leaves_fn, __count_leaves);
+
+static void NS(count_leaves)(struct pt_iommu *iommu_table, u64 *counts)
+{
+	struct pt_common *common = common_from_iommu(iommu_table);
+	struct pt_range range = pt_make_range(common, 0, PT_VADDR_MAX);
+
+	pt_walk_range(&range, __count_leaves_fn, counts);
+}
+
 /* -------- init / deinit / info -------- */
 
 /* Unlink nothing, just queue every table below the top for freeing */
@@ -1164,6 +1197,7 @@ static void NS(get_info)(struct pt_iommu *iommu_table,
 static const struct pt_iommu_ops NS(ops) = {
 	.get_info = NS(get_info),
 	.set_dirty = NS(set_dirty),
+	.count_leaves = NS(count_leaves),
 	.deinit = NS(deinit),
 };
 

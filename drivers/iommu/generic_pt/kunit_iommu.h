@@ -518,6 +518,23 @@ static void kiommu_test_init_errors(struct kunit *test)
  * unmap starting inside it removes nothing, and one starting at it removes
  * all of it even when asked for less.
  */
+/*
+ * count_leaves() of the whole table: exactly @n leaves of 2^@lg2 bytes and
+ * none of any other size (@n 0: an empty table).
+ */
+static void kiommu_expect_leaves(struct kiommu_priv *priv, unsigned int lg2,
+				 u64 n)
+{
+	struct pt_iommu *iommu_table = &priv->fmt_table.iommu;
+	u64 counts[PT_IOMMU_LEAF_SIZES] = {};
+	unsigned int i;
+
+	iommu_table->ops->count_leaves(iommu_table, counts);
+	for (i = 0; i != PT_IOMMU_LEAF_SIZES; i++)
+		KUNIT_EXPECT_EQ_MSG(priv->test, counts[i], i == lg2 ? n : 0,
+				    "leaves of 2^%u bytes", i);
+}
+
 static void kiommu_test_map_every_size(struct kunit *test)
 {
 	struct kiommu_priv *priv = test->priv;
@@ -542,6 +559,7 @@ static void kiommu_test_map_every_size(struct kunit *test)
 				continue;
 
 			kiommu_map_ok(priv, iova, oa, size);
+			kiommu_expect_leaves(priv, lg2, 1);
 			KUNIT_EXPECT_EQ(test, kiommu_phys(priv, iova), oa);
 			KUNIT_EXPECT_EQ(test, kiommu_phys(priv, iova + (size >> 1) + 8),
 					oa + (size >> 1) + 8);
@@ -579,6 +597,7 @@ static void kiommu_test_map_every_size(struct kunit *test)
 			KUNIT_EXPECT_EQ(test, kiommu_phys(priv, iova), 0);
 			KUNIT_EXPECT_EQ(test, kiommu_phys(priv, iova + size - 1),
 					0);
+			kiommu_expect_leaves(priv, lg2, 0);
 		}
 	}
 }

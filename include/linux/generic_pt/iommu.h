@@ -48,6 +48,9 @@ struct pt_iommu_info {
 	u64 pgsize_bitmap;
 };
 
+/* Entries of the array pt_iommu_ops::count_leaves fills: one per log2 size */
+#define PT_IOMMU_LEAF_SIZES 64
+
 /**
  * struct pt_iommu_ops - operations on an initialised table
  * @get_info: Fill @info.
@@ -55,6 +58,12 @@ struct pt_iommu_info {
  *	written through it. For tests of dirty tracking only.
  *	Return: 0, -ENOENT if @iova is not mapped, -EOPNOTSUPP if the
  *	table cannot track dirty state.
+ * @count_leaves: Add the number of leaves of 2^n bytes in the table to
+ *	@counts[n], for every n below PT_IOMMU_LEAF_SIZES. A run of entries
+ *	that the hardware takes as one translation (ARM's contiguous hint,
+ *	AMD's replicated NextLevel 7 entries) is one leaf of the run's size.
+ *	For debugfs and test hooks that show how ranges were mapped.
+ *	Context: Any; exact only when no map or unmap runs concurrently.
  * @deinit: Free every table. Does not flush the IOTLB: the caller has
  *	detached the domain from every device first.
  */
@@ -62,6 +71,7 @@ struct pt_iommu_ops {
 	void (*get_info)(struct pt_iommu *iommu_table,
 			 struct pt_iommu_info *info);
 	int (*set_dirty)(struct pt_iommu *iommu_table, dma_addr_t iova);
+	void (*count_leaves)(struct pt_iommu *iommu_table, u64 *counts);
 	void (*deinit)(struct pt_iommu *iommu_table);
 };
 

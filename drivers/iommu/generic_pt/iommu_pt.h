@@ -482,7 +482,7 @@ PT_MAKE_LEVELS(__free_subtree_fn, __free_subtree);
  * Walk the whole child table of the entry at pts with walker fn, using a
  * private range so the caller's walk position is untouched.
  */
-static int pt_walk_child_table(struct pt_state *pts, pt_level_fn_t fn,
+static int pt_walk_child_table(struct pt_state *pts, pt_walk_fn_t fn,
 			       void *arg)
 {
 	struct pt_range child_range = *pts->range;

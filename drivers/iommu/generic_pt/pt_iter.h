@@ -54,25 +54,40 @@ static __always_inline struct pt_state pt_init_top(struct pt_range *range)
  * typedef pt_level_fn_t - a walker instantiated for one level
  * @range: the walk
  * @arg: walker specific state
- * @level: level of @table (equal to the instance's own level)
- * @table: table to walk
+ * @table: table to walk, of the instance's own level
  *
  * Return: 0 to continue, a negative errno or a positive walker specific
  * code to stop the whole walk.
  */
 typedef int (*pt_level_fn_t)(struct pt_range *range, void *arg,
-			     unsigned int level, struct pt_table_p *table);
+			     struct pt_table_p *table);
+
+/**
+ * typedef pt_walk_fn_t - a walker for a table of any level
+ * @range: the walk
+ * @arg: walker specific state
+ * @level: level of @table
+ * @table: table to walk
+ *
+ * Calls the pt_level_fn_t instance of @level.
+ *
+ * Return: as pt_level_fn_t; -EINVAL for a level above PT_MAX_TOP_LEVEL.
+ */
+typedef int (*pt_walk_fn_t)(struct pt_range *range, void *arg,
+			    unsigned int level, struct pt_table_p *table);
 
 /*
- * PT_MAKE_LEVELS(fn, do_fn) defines static int fn(range, arg, level, table)
- * that runs the __always_inline
+ * PT_MAKE_LEVELS(fn, do_fn) defines one pt_level_fn_t instance per level,
+ * fn_l0 to fn_l5, each running the __always_inline
  *   int do_fn(range, arg, level, table, pt_level_fn_t descend_fn)
- * with a constant level. descend_fn is the instance for level - 1, NULL at
- * level 0. Instances above PT_MAX_TOP_LEVEL are never referenced.
+ * with its constant level; descend_fn is the instance for level - 1, NULL
+ * at level 0. fn itself is the pt_walk_fn_t that picks the instance of a
+ * run-time level (pt_walk_range(): the top). Instances above
+ * PT_MAX_TOP_LEVEL are never referenced.
  */
 #define __PT_LEVEL_FN(fn, do_fn, lvl, lower)                                 \
 	static int __maybe_unused fn##_l##lvl(struct pt_range *range,       \
-					      void *arg, unsigned int level, \
+					      void *arg,                    \
 					      struct pt_table_p *table)      \
 	{                                                                    \
 		return do_fn(range, arg, lvl, table, lower);                 \
@@ -91,20 +106,20 @@ typedef int (*pt_level_fn_t)(struct pt_range *range, void *arg,
 		static_assert(PT_MAX_TOP_LEVEL <= 5);                        \
 		switch (level) {                                             \
 		case 0:                                                      \
-			return fn##_l0(range, arg, 0, table);                \
+			return fn##_l0(range, arg, table);                   \
 		case 1:                                                      \
-			return fn##_l1(range, arg, 1, table);                \
+			return fn##_l1(range, arg, table);                   \
 		case 2:                                                      \
-			return fn##_l2(range, arg, 2, table);                \
+			return fn##_l2(range, arg, table);                   \
 		case 3:                                                      \
-			return fn##_l3(range, arg, 3, table);                \
+			return fn##_l3(range, arg, table);                   \
 		case 4:                                                      \
 			if (PT_MAX_TOP_LEVEL >= 4)                           \
-				return fn##_l4(range, arg, 4, table);        \
+				return fn##_l4(range, arg, table);           \
 			break;                                               \
 		case 5:                                                      \
 			if (PT_MAX_TOP_LEVEL >= 5)                           \
-				return fn##_l5(range, arg, 5, table);        \
+				return fn##_l5(range, arg, table);           \
 			break;                                               \
 		}                                                            \
 		return -EINVAL;                                              \
@@ -119,11 +134,11 @@ static __always_inline int pt_descend(struct pt_state *pts, void *arg,
 {
 	if (!descend_fn)
 		return -EINVAL;
-	return descend_fn(pts->range, arg, pts->level - 1, pts->table_lower);
+	return descend_fn(pts->range, arg, pts->table_lower);
 }
 
 /* Walk the whole range from the top with a PT_MAKE_LEVELS() walker */
-static inline int pt_walk_range(struct pt_range *range, pt_level_fn_t fn,
+static inline int pt_walk_range(struct pt_range *range, pt_walk_fn_t fn,
 				void *arg)
 {
 	return fn(range, arg, range->top_level, range->top_table);

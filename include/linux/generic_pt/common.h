@@ -61,9 +61,6 @@ enum {
  * @PT_FEAT_FLUSH_RANGE_NO_GAPS: Like FLUSH_RANGE, but invalidating a
  *	range that covers unchanged translations is expensive (shadowing
  *	hypervisors): a disjoint range flushes what is pending first.
- * @PT_FEAT_DETAILED_GATHER: Reserved for drivers that want per level
- *	invalidation detail in the gather; accepted but currently gathers
- *	the same information as FLUSH_RANGE.
  * @PT_FEAT_FMT_START: First bit available for format specific features.
  */
 enum pt_features {
@@ -73,7 +70,6 @@ enum pt_features {
 	PT_FEAT_SIGN_EXTEND,
 	PT_FEAT_FLUSH_RANGE,
 	PT_FEAT_FLUSH_RANGE_NO_GAPS,
-	PT_FEAT_DETAILED_GATHER,
 	PT_FEAT_FMT_START,
 };
 

@@ -700,8 +700,7 @@ static const struct pt_iommu_armv8_cfg armv8_kunit_fmt_cfgs[] = {
 			    .hw_max_oasz_lg2 = 40 },
 		.granule_lg2sz = ARMV8PT_GRANULE_4K },
 	/* the upper half, as TTBR1 */
-	[2] = { .common = { .features = BIT(PT_FEAT_ARMV8_TTBR1) |
-					BIT(PT_FEAT_DETAILED_GATHER),
+	[2] = { .common = { .features = BIT(PT_FEAT_ARMV8_TTBR1),
 			    .hw_max_vasz_lg2 = 39,
 			    .hw_max_oasz_lg2 = 44 },
 		.granule_lg2sz = ARMV8PT_GRANULE_4K },

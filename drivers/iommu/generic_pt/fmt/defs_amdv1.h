@@ -27,13 +27,12 @@ struct amdv1pt_write_attrs {
 /* The selftest variant is walked by the CPU only: no SME, no DMA sync */
 #define PT_SUPPORTED_FEATURES                                             \
 	(BIT(PT_FEAT_DYNAMIC_TOP) | BIT(PT_FEAT_FLUSH_RANGE) |            \
-	 BIT(PT_FEAT_FLUSH_RANGE_NO_GAPS) | BIT(PT_FEAT_DETAILED_GATHER) | \
+	 BIT(PT_FEAT_FLUSH_RANGE_NO_GAPS) |                                \
 	 BIT(PT_FEAT_AMDV1_FORCE_COHERENCE))
 #else
 #define PT_SUPPORTED_FEATURES                                             \
 	(BIT(PT_FEAT_DYNAMIC_TOP) | BIT(PT_FEAT_DMA_INCOHERENT) |         \
 	 BIT(PT_FEAT_FLUSH_RANGE) | BIT(PT_FEAT_FLUSH_RANGE_NO_GAPS) |    \
-	 BIT(PT_FEAT_DETAILED_GATHER) |                                    \
 	 BIT(PT_FEAT_AMDV1_ENCRYPT_TABLES) |                               \
 	 BIT(PT_FEAT_AMDV1_FORCE_COHERENCE))
 #endif

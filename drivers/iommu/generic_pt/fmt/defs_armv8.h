@@ -27,7 +27,7 @@ struct armv8pt_write_attrs {
 #define PT_SUPPORTED_FEATURES                                          \
 	(BIT(PT_FEAT_DMA_INCOHERENT) | BIT(PT_FEAT_FLUSH_RANGE) |      \
 	 BIT(PT_FEAT_FLUSH_RANGE_NO_GAPS) |                            \
-	 BIT(PT_FEAT_DETAILED_GATHER) | BIT(PT_FEAT_ARMV8_TTBR1) |     \
+	 BIT(PT_FEAT_ARMV8_TTBR1) |                                    \
 	 BIT(PT_FEAT_ARMV8_LPA) | BIT(PT_FEAT_ARMV8_S2) |              \
 	 BIT(PT_FEAT_ARMV8_DBM) | BIT(PT_FEAT_ARMV8_S2FWB))
 #define PT_FORCE_ENABLED_FEATURES 0

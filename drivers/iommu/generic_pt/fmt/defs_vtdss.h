@@ -25,7 +25,7 @@ struct vtdss_pt_write_attrs {
 
 #define PT_SUPPORTED_FEATURES                                          \
 	(BIT(PT_FEAT_DMA_INCOHERENT) | BIT(PT_FEAT_FLUSH_RANGE) |      \
-	 BIT(PT_FEAT_FLUSH_RANGE_NO_GAPS) | BIT(PT_FEAT_DETAILED_GATHER) | \
+	 BIT(PT_FEAT_FLUSH_RANGE_NO_GAPS) |                            \
 	 BIT(PT_FEAT_VTDSS_FORCE_COHERENCE) |                          \
 	 BIT(PT_FEAT_VTDSS_FORCE_WRITEABLE))
 #define PT_FORCE_ENABLED_FEATURES 0

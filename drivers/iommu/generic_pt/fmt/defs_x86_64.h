@@ -26,7 +26,6 @@ struct x86_64_pt_write_attrs {
 #define PT_SUPPORTED_FEATURES                                          \
 	(BIT(PT_FEAT_SIGN_EXTEND) | BIT(PT_FEAT_DMA_INCOHERENT) |      \
 	 BIT(PT_FEAT_FLUSH_RANGE) | BIT(PT_FEAT_FLUSH_RANGE_NO_GAPS) | \
-	 BIT(PT_FEAT_DETAILED_GATHER) |                                 \
 	 BIT(PT_FEAT_X86_64_AMD_ENCRYPT_TABLES))
 #define PT_FORCE_ENABLED_FEATURES 0
 

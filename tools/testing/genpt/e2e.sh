@@ -106,6 +106,23 @@ QBOOT=/usr/share/qemu/qboot.rom
 TOOLS_DIR=$GENPT_BUILD/qemu-x86_64-tools
 BENCH=${GENPT_E2E_BENCH:-1}
 
+# The arm64 kernels of the smmuv3 cases (kernel=arm64, kernel=arm64-64k):
+# allnoconfig with configs/qemu-arm64.config and the arm64 KUnit fragments
+# (the same kernel is kunit.sh's arm64 configuration), the 64K one with
+# configs/qemu-arm64-64k.config on top. Cross compiled; the guest's tools
+# are static arm64 binaries, its busybox Debian's busybox-static for arm64
+# (deps.sh unpacks it into build/busybox-arm64).
+ARM_BDIR=$GENPT_BUILD/qemu-arm64
+ARM_FRAGMENTS=("$GENPT_TOOLS/configs/qemu-arm64.config"
+	       "$GENPT_SRC/drivers/iommu/generic_pt/.kunitconfig"
+	       "$GENPT_TOOLS/configs/common.config"
+	       "$GENPT_TOOLS/configs/arm64.config")
+ARM_64K_FRAGMENT=$GENPT_TOOLS/configs/qemu-arm64-64k.config
+ARM_TOOLS_DIR=$GENPT_BUILD/qemu-arm64-tools
+ARM_KLOG=$GENPT_LOGS/e2e-arm64-kernel.log
+QEMU_ARM=qemu-system-aarch64
+BUSYBOX_ARM64=$GENPT_BUILD/busybox-arm64/bin/busybox
+
 # QEMU trace events counted per boot (not vtd_dmar_translate & co: one per
 # DMA, far too many). Even so a strict boot has hundreds of thousands of
 # page invalidations (dma_map_benchmark), so the trace goes through a pipe
@@ -125,6 +142,15 @@ TRACE_EVENTS_FS="vtd_inv_desc"
 # The AMD cases' events: the invalidation commands and the page faults.
 TRACE_EVENTS_AMD="amdvi_pages_inval amdvi_all_inval amdvi_devtab_inval
 amdvi_iotlb_inval amdvi_page_fault"
+# The SMMUv3 cases' events: every command the SMMU consumes, by opcode
+# (smmuv3_cmdq_opcode: "<--- CMD_TLBI_NH_VA"; CMD_SYNC too, so a few per
+# unmap), the range invalidations with their stage (smmuv3_range_inval)
+# and the events recorded in the event queue (smmuv3_record_event, type
+# and StreamID). QEMU logs the address of each failed translation only as
+# a guest error ("<region> translation failed for iova=0x... (SMMU_EVT_...)",
+# -d guest_errors, into the same log): trace_counter keeps those lines
+# with the fault trace.
+TRACE_EVENTS_SMMU="smmuv3_cmdq_opcode smmuv3_range_inval smmuv3_record_event"
 
 # Cases: name, IOMMU device options (intel-iommu, or amd-iommu for
 # iommu=amd), kernel options, expectations
@@ -184,6 +210,19 @@ CASES=(
 # fail its probe, and every mock domain test fails. The mock's devices
 # cannot DMA, so nothing else runs; iommufd needs no IRQ remapping for them.
 "iommufd-mock|none|iommufd.allow_unsafe_interrupts=1|iommu=none ksft=1"
+# ARM SMMUv3 (expectations iommu=smmuv3 stage=<1|2> type= pgsize=
+# kernel=arm64|arm64-64k): QEMU 10.0's virt machine with iommu=smmuv3 and
+# GICv3 (its ITS isolates MSIs), TCG. The second field is a list of
+# arm-smmuv3 properties, each given as -global arm-smmuv3.<property>:
+# stage=2 makes an SMMU with stage 2 only (IDR0.S1P=0), so every domain
+# is a stage 2 table; QEMU's default, stage=1, has stage 1 only. The page
+# sizes are the granule of the kernel's page size (io-pgtable-arm's
+# restriction: 4K 2M 1G, or 64K 512M; 4T only with an OAS over 48 bits,
+# QEMU's is 44).
+"smmuv3|stage=1|iommu.strict=1|iommu=smmuv3 stage=1 type=DMA pgsize=0x40201000 kernel=arm64"
+"smmuv3-lazy|stage=1|iommu.strict=0|iommu=smmuv3 stage=1 type=DMA-FQ pgsize=0x40201000 kernel=arm64"
+"smmuv3-s2|stage=2|iommu.strict=1|iommu=smmuv3 stage=2 type=DMA pgsize=0x40201000 kernel=arm64"
+"smmuv3-64k|stage=1|iommu.strict=1|iommu=smmuv3 stage=1 type=DMA pgsize=0x20010000 kernel=arm64-64k"
 )
 QUICK_CASES="legacy39 scalable48"
 
@@ -208,10 +247,16 @@ GUEST_RESULTS_AMD="$GUEST_RESULTS_AMD vfio-detached"
 # and on genpt (not --baseline: 6.12 shows no AMD table), the levels of the
 # VFIO domain's table before and after the top mapping (genpt_edu's debugfs)
 GUEST_RESULTS_AMD_GENPT="vfio-top-growth"
+# On SMMUv3: no snoop control (the SMMU's coherency is in the memory
+# attributes of every table, IDR0.COHACC; vfio-pci needs it), the write of
+# the VFIO edu once detached from its IOAS (an abort STE), and the ID
+# registers and stream table entries the guest read (smmu_regs).
+GUEST_RESULTS_SMMU=$(echo "$GUEST_RESULTS" | tr ' ' '\n' | grep -vx 'vfio-snoop' | tr '\n' ' ')
+GUEST_RESULTS_SMMU="$GUEST_RESULTS_SMMU vfio-detached vfio-ste smmu-ste"
 
 usage() {
 	echo "usage: e2e.sh [--quick] [--list] [--baseline] [--define 'NAME|IOMMU-OPTS|KARGS|EXPECT'] [CASE...]" >&2
-	echo "       e2e.sh --kernel-only std|san | --config-only std|san" >&2
+	echo "       e2e.sh --kernel-only std|san|arm64|arm64-64k | --config-only std|san|arm64|arm64-64k" >&2
 	echo "cases: $(case_names)" >&2
 	exit 2
 }
@@ -242,7 +287,7 @@ while [ $# -gt 0 ]; do
 	case $1 in
 	--quick) quick=1 ;;
 	--kernel-only | --config-only)
-		if [ $# -lt 2 ] || [[ $2 != std && $2 != san ]]; then
+		if [ $# -lt 2 ] || [[ ! " std san arm64 arm64-64k " == *" $2 "* ]]; then
 			usage
 		fi
 		only=${1#--}
@@ -302,10 +347,14 @@ if [ $baseline = 1 ]; then
 	KLOG=$GENPT_LOGS/e2e-base-kernel.log
 	# 6.12 has no generic page table to select, nor its suites
 	FRAGMENTS=("${FRAGMENTS[0]}")
+	ARM_BDIR=$GENPT_BUILD/qemu-arm64-base
+	ARM_FRAGMENTS=("${ARM_FRAGMENTS[0]}")
+	ARM_TOOLS_DIR=$GENPT_BUILD/qemu-arm64-base-tools
+	ARM_KLOG=$GENPT_LOGS/e2e-arm64-base-kernel.log
 fi
 # The sanitizer kernel: its own build and module directories, kernel log
 # and initramfs; the tools are the same (same uapi).
-STD_BDIR=$BDIR STD_EDU_DIR=$EDU_DIR STD_KLOG=$KLOG
+STD_BDIR=$BDIR STD_EDU_DIR=$EDU_DIR STD_KLOG=$KLOG STD_TOOLS_DIR=$TOOLS_DIR
 
 # write_fragment FILE FRAGMENT...: the fragments, one after the other (a
 # later line wins), without the genpt lines on --baseline; FILE is
@@ -324,9 +373,38 @@ write_fragment() {
 	rm -f "$out.new"
 }
 
-# use_kernel std|san: point the kernel variables at one of the two.
+# use_kernel std|san|arm64|arm64-64k: point the kernel variables at one of
+# them. KARCH is the kernel's architecture (x86_64 or arm64), TOOLS_DIR
+# where the guest's tools for it are, KERNEL_IMAGE its boot image.
 use_kernel() {
-	if [ "$1" = san ]; then
+	KARCH=x86_64
+	TOOLS_DIR=$STD_TOOLS_DIR
+	KERNEL_IMAGE=arch/x86/boot/bzImage
+	case $1 in
+	arm64 | arm64-64k)
+		KARCH=arm64
+		TOOLS_DIR=$ARM_TOOLS_DIR
+		KERNEL_IMAGE=arch/arm64/boot/Image
+		BDIR=$ARM_BDIR
+		KLOG=$ARM_KLOG
+		FRAGMENT=$BDIR/e2e.config
+		INITRD=$E2E/initramfs-arm64.cpio.gz
+		if [ "$1" = arm64-64k ]; then
+			BDIR=$ARM_BDIR-64k
+			KLOG=${ARM_KLOG%-kernel.log}-64k-kernel.log
+			FRAGMENT=$BDIR/e2e-64k.config
+			INITRD=$E2E/initramfs-arm64-64k.cpio.gz
+			write_fragment "$FRAGMENT" "${ARM_FRAGMENTS[@]}" "$ARM_64K_FRAGMENT"
+		else
+			write_fragment "$FRAGMENT" "${ARM_FRAGMENTS[@]}"
+		fi
+		EDU_DIR=$BDIR-edu
+		;;
+	esac
+	mapfile -t MAKEVARS < <(genpt_make_vars "$KARCH")
+	if [ "$KARCH" = arm64 ]; then
+		:
+	elif [ "$1" = san ]; then
 		BDIR=$STD_BDIR-san
 		EDU_DIR=$STD_BDIR-san-edu
 		KLOG=${STD_KLOG%-kernel.log}-san-kernel.log
@@ -354,11 +432,12 @@ case_pt() {
 	echo "$pt"
 }
 
-# case_iommu NAME: intel, or amd (none) if the case's expectations say
-# iommu=amd (iommu=none).
+# case_iommu NAME: intel, or amd (none, smmuv3) if the case's expectations
+# say iommu=amd (iommu=none, iommu=smmuv3).
 case_iommu() {
 	case " $(case_field "$1" 3) " in
 	*" iommu=amd "*) echo amd ;;
+	*" iommu=smmuv3 "*) echo smmuv3 ;;
 	*" iommu=none "*) echo none ;;
 	*) echo intel ;;
 	esac
@@ -379,14 +458,19 @@ case_timeout() {
 	# KASAN and kmemleak's scans make the sanitizer boot several times
 	# slower under TCG
 	[ "$(case_kernel "$1")" = san ] && t=$((t * 3))
+	# an arm64 guest under TCG (every DMA through QEMU's SMMU model too)
+	[ "$(case_iommu "$1")" = smmuv3 ] && t=$((t * 2))
 	[ "$(case_ksft "$1")" = 1 ] && t=$((t + KSFT_TIMEOUT))
 	echo "$t"
 }
 
-# case_kernel NAME: std, or san if the case's expectations say kernel=san.
+# case_kernel NAME: std, or san (arm64, arm64-64k) if the case's
+# expectations say kernel=san (kernel=arm64, kernel=arm64-64k).
 case_kernel() {
 	case " $(case_field "$1" 3) " in
 	*" kernel=san "*) echo san ;;
+	*" kernel=arm64 "*) echo arm64 ;;
+	*" kernel=arm64-64k "*) echo arm64-64k ;;
 	*) echo std ;;
 	esac
 }
@@ -396,7 +480,7 @@ done
 [ -x /bin/busybox ] || genpt_die "/bin/busybox missing (package busybox-static; run deps.sh)"
 [ -r $QBOOT ] || genpt_die "$QBOOT missing (package qemu-system-data)"
 
-mkdir -p "$GENPT_LOGS" "$BDIR" "$EDU_DIR" "$TOOLS_DIR" "$E2E"
+mkdir -p "$GENPT_LOGS" "$BDIR" "$EDU_DIR" "$TOOLS_DIR" "$ARM_TOOLS_DIR" "$E2E"
 mapfile -t MAKEVARS < <(genpt_make_vars x86_64)
 kmake() {
 	make -C "$KSRC" O="$BDIR" "${MAKEVARS[@]}" "$@"
@@ -426,16 +510,22 @@ configure_kernel() {
 }
 
 build_kernel() {
-	local t0 pid ticks=0 what=kernel
+	local t0 pid ticks=0 what=kernel image=bzImage
 
-	[ "$BDIR" = "$STD_BDIR" ] || what="sanitizer kernel"
+	case $BDIR in
+	"$STD_BDIR") ;;
+	"$STD_BDIR-san") what="sanitizer kernel" ;;
+	*-64k) what="arm64 64K kernel" ;;
+	*) what="arm64 kernel" ;;
+	esac
+	[ "$KARCH" = arm64 ] && image=Image
 	t0=$(genpt_now)
 	echo "# genpt: $(date -u '+%F %T UTC') e2e $what build" >"$KLOG"
 	configure_kernel
 	genpt_msg "e2e: $what configured in $(genpt_elapsed "$t0")s; building it (${BDIR#"$GENPT_ROOT"/}, log: ${KLOG#"$GENPT_ROOT"/})"
 	# In the background, with a progress line every 30 seconds: a cold
 	# build takes minutes.
-	kmake -j"$GENPT_JOBS" bzImage modules >>"$KLOG" 2>&1 &
+	kmake -j"$GENPT_JOBS" "$image" modules >>"$KLOG" 2>&1 &
 	pid=$!
 	while kill -0 "$pid" 2>/dev/null; do
 		sleep 1
@@ -463,28 +553,50 @@ build_kernel() {
 }
 
 # The guest's user space tools: static, against this kernel's uapi headers
-# (Debian's linux-libc-dev predates iommufd's VFIO cdev interface).
+# (Debian's linux-libc-dev predates iommufd's VFIO cdev interface), for
+# the architecture of the kernel use_kernel chose (KARCH). On arm64 with
+# the cross compiler, vfio_edu and vfio_edu_errors once per page size
+# (EDU_PG: their page-sized IOVAs and lengths; the 64K ones are *-64k),
+# and smmu_regs; the iommufd selftests only for x86_64 (iommufd-mock).
 build_tools() {
-	local t0 bench=$GENPT_SRC/tools/testing/selftests/dma
+	local t0 bench=$GENPT_SRC/tools/testing/selftests/dma cc=gcc pg sfx
+	local pgs="4096"
 
 	t0=$(genpt_now)
+	if [ "$KARCH" = arm64 ]; then
+		cc=aarch64-linux-gnu-gcc
+		pgs="4096 65536"
+	fi
 	kmake headers_install >>"$KLOG" 2>&1 ||
 		genpt_die "make headers_install failed; log: ${KLOG#"$GENPT_ROOT"/}"
-	for tool in vfio_edu vfio_edu_errors; do
-		echo "# $tool" >>"$KLOG"
-		gcc -static -O2 -Wall -Wextra -Werror -I"$BDIR/usr/include" \
-			-o "$TOOLS_DIR/$tool" "$GENPT_TOOLS/qemu/$tool.c" \
-			"$GENPT_TOOLS/qemu/vfio_edu_common.c" >>"$KLOG" 2>&1 || {
-			grep -m 15 -E 'error|warning' "$KLOG" | sed 's/^/    /' >&2 || true
-			genpt_die "$tool build failed; log: ${KLOG#"$GENPT_ROOT"/}"
-		}
+	for pg in $pgs; do
+		sfx=""
+		[ "$pg" = 4096 ] || sfx=-$((pg / 1024))k
+		for tool in vfio_edu vfio_edu_errors; do
+			echo "# $tool$sfx" >>"$KLOG"
+			$cc -static -O2 -Wall -Wextra -Werror -DEDU_PG="$pg" \
+				-I"$BDIR/usr/include" \
+				-o "$TOOLS_DIR/$tool$sfx" "$GENPT_TOOLS/qemu/$tool.c" \
+				"$GENPT_TOOLS/qemu/vfio_edu_common.c" >>"$KLOG" 2>&1 || {
+				grep -m 15 -E 'error|warning' "$KLOG" | sed 's/^/    /' >&2 || true
+				genpt_die "$tool$sfx build failed; log: ${KLOG#"$GENPT_ROOT"/}"
+			}
+		done
 	done
 	# As tools/testing/selftests/dma/Makefile: the uapi headers and the
 	# tree's include/ (linux/map_benchmark.h).
 	echo "# dma_map_benchmark" >>"$KLOG"
-	gcc -static -O2 -I"$BDIR/usr/include" -I"$GENPT_SRC/include" \
+	$cc -static -O2 -I"$BDIR/usr/include" -I"$GENPT_SRC/include" \
 		-o "$TOOLS_DIR/dma_map_benchmark" "$bench/dma_map_benchmark.c" >>"$KLOG" 2>&1 ||
 		genpt_die "dma_map_benchmark build failed; log: ${KLOG#"$GENPT_ROOT"/}"
+	if [ "$KARCH" = arm64 ]; then
+		echo "# smmu_regs" >>"$KLOG"
+		$cc -static -O2 -Wall -Wextra -Werror -o "$TOOLS_DIR/smmu_regs" \
+			"$GENPT_TOOLS/qemu/smmu_regs.c" >>"$KLOG" 2>&1 ||
+			genpt_die "smmu_regs build failed; log: ${KLOG#"$GENPT_ROOT"/}"
+		genpt_msg "e2e: arm64 vfio_edu, vfio_edu_errors (4K, 64K), dma_map_benchmark and smmu_regs built in $(genpt_elapsed "$t0")s"
+		return
+	fi
 	# The iommufd selftests as the tree has them, with the harness's own
 	# flags (tools/testing/selftests/iommu/Makefile, lib.mk) and the
 	# definitions 6.12.y's backported tests lack (iommufd_selftest_compat.h).
@@ -506,6 +618,13 @@ build_tools() {
 # archive needs no root and no staging directory (/dev/console included).
 build_initramfs() {
 	local list=$E2E/initramfs.list gen=$BDIR/usr/gen_init_cpio applet
+	local busybox=/bin/busybox sfx="" tools="iommufd iommufd_fail_nth"
+
+	if [ "$KARCH" = arm64 ]; then
+		busybox=$BUSYBOX_ARM64
+		tools=smmu_regs
+		[[ $BDIR == *-64k ]] && sfx=-64k
+	fi
 
 	[ -x "$gen" ] || kmake usr/gen_init_cpio >>"$KLOG" 2>&1 ||
 		genpt_die "cannot build usr/gen_init_cpio"
@@ -516,17 +635,20 @@ build_initramfs() {
 		echo "dir /proc 0755 0 0"
 		echo "dir /sys 0755 0 0"
 		echo "dir /tmp 1777 0 0"
-		echo "file /bin/busybox /bin/busybox 0755 0 0"
+		echo "file /bin/busybox $busybox 0755 0 0"
+		# the host's busybox lists the applets (the arm64 one cannot run
+		# here); both are Debian's 1.35 busybox-static
 		for applet in $(/bin/busybox --list); do
 			[ "$applet" = busybox ] || echo "slink /bin/$applet busybox 0777 0 0"
 		done
 		echo "file /init $GENPT_TOOLS/qemu/init.sh 0755 0 0"
 		echo "file /genpt_edu.ko $EDU_DIR/genpt_edu.ko 0644 0 0"
-		echo "file /vfio_edu $TOOLS_DIR/vfio_edu 0755 0 0"
-		echo "file /vfio_edu_errors $TOOLS_DIR/vfio_edu_errors 0755 0 0"
+		echo "file /vfio_edu $TOOLS_DIR/vfio_edu$sfx 0755 0 0"
+		echo "file /vfio_edu_errors $TOOLS_DIR/vfio_edu_errors$sfx 0755 0 0"
 		echo "file /dma_map_benchmark $TOOLS_DIR/dma_map_benchmark 0755 0 0"
-		echo "file /iommufd $TOOLS_DIR/iommufd 0755 0 0"
-		echo "file /iommufd_fail_nth $TOOLS_DIR/iommufd_fail_nth 0755 0 0"
+		for applet in $tools; do
+			echo "file /$applet $TOOLS_DIR/$applet 0755 0 0"
+		done
 	} >"$list"
 	"$gen" -t 0 "$list" | gzip -9n >"$INITRD" ||
 		genpt_die "cannot build the initramfs"
@@ -545,7 +667,11 @@ build_initramfs() {
 # p-iotlb-pasid (granularity, val0 bits 5:4, 2: all of a PASID) or
 # p-iotlb-pages (3: pages within a PASID), in total and per domain ID
 # (val0 bits 31:16). The hex digits are taken apart by hand: mawk has no
-# strtonum().
+# strtonum(). SMMUv3: smmuv3_cmdq_opcode is also counted per opcode
+# ("cmd:CMD_TLBI_NH_VA"), smmuv3_range_inval per stage
+# ("range_inval@s1"); smmuv3_record_event and QEMU's failed translation
+# lines (guest errors) go to DIR/trace-faults.log, the latter counted as
+# smmuv3_translation_failed.
 trace_counter() {
 	awk -v faults="$1/trace-faults.log" '
 		# hexdigit(H, K): the value of the K-th hex digit from the
@@ -556,11 +682,22 @@ trace_counter() {
 				return 0
 			return index("0123456789abcdef", substr(h, length(h) - k + 1, 1)) - 1
 		}
+		# QEMU SMMUv3 failed translations (-d guest_errors)
+		/ translation failed for iova=0x/ {
+			n["smmuv3_translation_failed"]++
+			if (nf++ < 100000) print > faults
+			next
+		}
 		{
 			ev = $1; sub(/^.*:/, "", ev); n[ev]++
 			# and per domain ID, "<event>@0x<did>"
 			if (match($0, / domain 0x[0-9a-f]+/))
 				n[ev "@" substr($0, RSTART + 8, RLENGTH - 8)]++
+		}
+		# SMMUv3 commands by opcode, range invalidations by stage
+		ev == "smmuv3_cmdq_opcode" { n["cmd:" $NF]++ }
+		ev == "smmuv3_range_inval" && match($0, / stage=[0-9]+/) {
+			n["range_inval@s" substr($0, RSTART + 7, RLENGTH - 7)]++
 		}
 		ev == "vtd_inv_desc" {
 			type = lo = ""
@@ -578,15 +715,15 @@ trace_counter() {
 				n["p-iotlb-" g "@" sprintf("0x%x", did)]++
 			}
 		}
-		(ev == "vtd_dmar_fault" || ev == "amdvi_page_fault") && nf++ < 100000 { print > faults }
+		(ev == "vtd_dmar_fault" || ev == "amdvi_page_fault" || ev == "smmuv3_record_event") && nf++ < 100000 { print > faults }
 		END { for (ev in n) print ev, n[ev] }' >"$1/trace-counts.txt"
 }
 
 # boot_case NAME: one QEMU run; its console in build/e2e/NAME/console.log.
 boot_case() {
 	local name=$1 dir=$E2E/$1 vtd kargs snoop stage t0 rc=0 ev trace=() counter
-	local iommu_dev=() events=$TRACE_EVENTS
-	local timeout
+	local iommu_dev=() events=$TRACE_EVENTS machine=() qemu=$QEMU prop
+	local timeout console=ttyS0 tail=(no_timer_check)
 
 	timeout=$(case_timeout "$name")
 
@@ -601,7 +738,30 @@ boot_case() {
 		iommu_dev=()
 		events=""
 		;;
+	smmuv3)
+		# the SMMU is part of the virt machine: its properties are
+		# globals
+		iommu_dev=()
+		for prop in ${vtd//,/ }; do
+			iommu_dev+=(-global "arm-smmuv3.$prop")
+		done
+		# QEMU's failed translations, with their IOVA, are guest errors
+		iommu_dev+=(-d guest_errors)
+		events=$TRACE_EVENTS_SMMU
+		;;
 	esac
+	if [ "$(case_iommu "$name")" = smmuv3 ]; then
+		# pauth-impdef: TCG's fast pointer authentication, as kunit.py's
+		# arm64 machine
+		qemu=$QEMU_ARM
+		machine=(-machine virt,iommu=smmuv3,gic-version=3 -accel tcg
+			 -cpu max,pauth-impdef=on)
+		console=ttyAMA0
+		tail=()
+	else
+		machine=(-machine q35,kernel-irqchip=split -accel tcg -cpu max
+			 -bios "$QBOOT")
+	fi
 	kargs=$(case_field "$name" 2)
 	snoop=$(case_field "$name" 3 | sed -n 's/.*snoop=\([01]\).*/\1/p')
 	# genpt_edu's tests need the stage of the tables (genpt.stage)
@@ -618,7 +778,7 @@ boot_case() {
 	rm -rf "$dir"
 	mkdir -p "$dir"
 	truncate -s 64M "$dir/nvme.img" "$dir/virtio.img"
-	$QEMU --version | head -n 1 >"$dir/qemu-version"
+	$qemu --version | head -n 1 >"$dir/qemu-version"
 	# no_timer_check: on a loaded host the TCG guest can miss the IO-APIC
 	# timer check and panic ("timer doesn't work through
 	# Interrupt-remapped IO-APIC"), which says nothing about the IOMMU.
@@ -630,12 +790,12 @@ boot_case() {
 	[ $baseline = 1 ] || kargs="kunit.enable=0 $kargs"
 	kargs="$kargs genpt.ksft=$(case_ksft "$name")"
 	t0=$(genpt_now)
-	timeout --kill-after=10 "$timeout" $QEMU \
-		-machine q35,kernel-irqchip=split -accel tcg -cpu max -smp 2 -m 1G \
-		-nodefaults -display none -no-reboot -bios $QBOOT \
+	timeout --kill-after=10 "$timeout" $qemu \
+		"${machine[@]}" -smp 2 -m 1G \
+		-nodefaults -display none -no-reboot \
 		-serial "file:$dir/console.log" \
-		-kernel "$BDIR/arch/x86/boot/bzImage" -initrd "$INITRD" \
-		-append "console=ttyS0 panic=-1 oops=panic no_timer_check log_buf_len=4M $kargs genpt.mb=$MB genpt.snoop=${snoop:-0} genpt.bench=$BENCH genpt.stage=$stage" \
+		-kernel "$BDIR/$KERNEL_IMAGE" -initrd "$INITRD" \
+		-append "console=$console panic=-1 oops=panic ${tail[*]} log_buf_len=4M $kargs genpt.mb=$MB genpt.snoop=${snoop:-0} genpt.bench=$BENCH genpt.stage=$stage" \
 		"${iommu_dev[@]}" \
 		-device nvme,serial=genpt0,drive=nv0,addr=03.0 \
 		-drive "if=none,id=nv0,file=$dir/nvme.img,format=raw" \
@@ -698,6 +858,8 @@ check_case() {
 	if [ "$(case_iommu "$name")" = amd ]; then
 		r=$GUEST_RESULTS_AMD
 		[ $baseline = 1 ] || r="$r $GUEST_RESULTS_AMD_GENPT"
+	elif [ "$(case_iommu "$name")" = smmuv3 ]; then
+		r=$GUEST_RESULTS_SMMU
 	fi
 	[ "$(case_kernel "$name")" = san ] && r="$r $GUEST_RESULTS_SAN"
 	for r in $r; do
@@ -716,6 +878,8 @@ check_case() {
 	line=$(guest iommu)
 	if [ "$(case_iommu "$name")" = amd ]; then
 		check_amd_iommu "$line" "$exp" >>"$out"
+	elif [ "$(case_iommu "$name")" = smmuv3 ]; then
+		check_smmu_iommu "$line" "$exp" >>"$out"
 	else
 	cap=$(sed -n 's/.* cap=\(0x[0-9a-f]*\).*/\1/p' <<<"$line")
 	ecap=$(sed -n 's/.*ecap=\(0x[0-9a-f]*\).*/\1/p' <<<"$line")
@@ -752,6 +916,12 @@ check_case() {
 
 	if [ "$(case_iommu "$name")" = amd ]; then
 		check_vfio_top amd 64 >>"$out"
+	elif [ "$(case_iommu "$name")" = smmuv3 ]; then
+		{
+			check_smmu_tables "$log" "$exp" "$pgsize"
+			check_vfio_top smmuv3 "$(smmu_va "$log" "$exp")"
+			check_fault_reasons smmuv3
+		} >>"$out"
 	else
 		{
 			check_page_tables "$log" "$pt" "$aw" "$sm" "$pgsize"
@@ -987,8 +1157,110 @@ check_amd_iommu() {
 	fi
 }
 
+# smmu_field LINE NAME: the value of NAME=<value> in LINE.
+smmu_field() {
+	sed -n "s/.* $2=\([^ ]*\).*/\1/p" <<<" $1"
+}
+
+# case_stage EXPECT: the SMMU stage the case expects (stage=<1|2>).
+case_stage() {
+	local kv st=1
+
+	for kv in $1; do
+		case $kv in stage=*) st=${kv#stage=} ;; esac
+	done
+	echo "$st"
+}
+
+# check_smmu_iommu IOMMU-LINE EXPECT: the result "iommu-mode" of an SMMUv3
+# case: the ID registers the guest read (smmu_regs, /dev/mem) show the
+# stages the case asks for (IDR0.S1P/S2P: stage=1 only S1P, stage=2 only
+# S2P), coherent table walks (IDR0.COHACC, which vfio-pci requires) and
+# the 2-level stream table the driver then uses (IDR0.ST_LEVEL); IDR5's
+# granules and OAS are shown.
+check_smmu_iommu() {
+	local line=$1 idr0 idr5 st s1p s2p coh lvl gran="" want got oas
+
+	idr0=$(smmu_field "$line" idr0)
+	idr5=$(smmu_field "$line" idr5)
+	if [ -z "$idr0" ] || [ -z "$idr5" ]; then
+		echo "iommu-mode FAIL no SMMUv3 ID registers from the guest: ${line:-none}"
+		return
+	fi
+	st=$(case_stage "$2")
+	s1p=$(( (idr0 >> 1) & 1 ))
+	s2p=$(( idr0 & 1 ))
+	coh=$(( (idr0 >> 4) & 1 ))
+	lvl=$(( (idr0 >> 27) & 3 ))
+	[ $(( (idr5 >> 4) & 1 )) = 1 ] && gran="${gran}4K,"
+	[ $(( (idr5 >> 5) & 1 )) = 1 ] && gran="${gran}16K,"
+	[ $(( (idr5 >> 6) & 1 )) = 1 ] && gran="${gran}64K,"
+	oas=$(( idr5 & 7 ))
+	oas=$(echo "32 36 40 42 44 48 52 ?" | cut -d' ' -f$((oas + 1)))
+	want="s1p=$([ "$st" = 1 ] && echo 1 || echo 0) s2p=$([ "$st" = 2 ] && echo 1 || echo 0) cohacc=1"
+	got="s1p=$s1p s2p=$s2p cohacc=$coh"
+	if [ "$got" = "$want" ]; then
+		echo "iommu-mode PASS smmuv3 $got st_level=$lvl granules=${gran%,} oas=$oas (idr0=$idr0 idr1=$(smmu_field "$line" idr1) idr3=$(smmu_field "$line" idr3) idr5=$idr5)"
+	else
+		echo "iommu-mode FAIL smmuv3 $got, expected $want for stage $st (idr0=$idr0)"
+	fi
+}
+
+# smmu_va CONSOLE EXPECT: the IOVA width of the case's domains. Stage 1:
+# 48 bits (arm_smmu_domain_finalise(): min(48, VA_BITS) without IDR5.VAX,
+# which QEMU does not set); stage 2: the SMMU's IAS (max(OAS, 40 if it
+# has AArch32 tables)), from the driver's "ias <n>-bit" line.
+smmu_va() {
+	if [ "$(case_stage "$2")" = 1 ]; then
+		echo 48
+	else
+		grep -a -o 'ias [0-9]*-bit, oas' "$1" | head -n 1 | sed 's/ias \([0-9]*\)-bit.*/\1/' || true
+	fi
+}
+
+# check_smmu_tables CONSOLE EXPECT PGSIZE: the result "page-table" of an
+# SMMUv3 case, from what the hardware is given: the STE of every device
+# (smmu_regs: "GENPT_E2E_INFO: smmu-ste <bdf> sid=.. cfg=.. granule=..
+# tsz=.."; the VFIO edu's read by vfio_edu while its IOAS is mapped, the
+# others by init at the end) translates at the case's stage (Config
+# 0b101 stage 1 with its context descriptor 0 valid, 0b110 stage 2), with
+# the granule of the smallest page size (4K or 64K: the kernel's page
+# size) and the IOVA width of smmu_va (T0SZ or S2T0SZ = 64 - width).
+check_smmu_tables() {
+	local log=$1 st pgsize=$3 gran va want bdf line got bad="" detail=""
+
+	st=$(case_stage "$2")
+	case $(( pgsize & -pgsize )) in
+	4096) gran=4K ;;
+	16384) gran=16K ;;
+	65536) gran=64K ;;
+	*) gran="?" ;;
+	esac
+	va=$(smmu_va "$log" "$2")
+	want="cfg=s$st granule=$gran tsz=$(( 64 - ${va:-0} ))"
+	for bdf in $PT_BDFS; do
+		line=$(grep -a -o "GENPT_E2E_INFO: smmu-ste 0000:$bdf .*" "$log" | tail -n 1 | tr -d '\r' || true)
+		got="cfg=$(smmu_field "$line" cfg) granule=$(smmu_field "$line" granule) tsz=$(smmu_field "$line" tsz)"
+		if [ -z "$line" ]; then
+			bad="$bad; $bdf: no STE read"
+		elif [ "$got" != "$want" ]; then
+			bad="$bad; $bdf: $got"
+		fi
+		detail="$detail $bdf"
+	done
+	if [ -z "$va" ]; then
+		echo "page-table FAIL no IOVA width (no \"ias <n>-bit\" line from the driver)"
+	elif [ -z "$bad" ]; then
+		echo "page-table PASS$detail: STE $want (stage $st, ${va}-bit IOVA, $gran granule)"
+	else
+		echo "page-table FAIL expected $want:${bad#;}"
+	fi
+}
+
 # check_fault_reasons PT: the result "fault-reasons". The fault records of
-# the expected faults carry the reason QEMU 10.0 gives for the stage. Second
+# the expected faults carry the reason QEMU 10.0 gives for the stage. SMMUv3
+# (PT smmuv3), either stage: event 0x10 (F_TRANSLATION) for an unmapped
+# IOVA, 0x13 (F_PERMISSION) for the write to a read-only one. Second
 # stage: 0x05 (no write permission) for an unmapped IOVA and a read-only one
 # alike (vtd_iova_to_slpte()). First stage (vtd_iova_to_flpte()): 0x71 (P
 # clear in a first-level entry) for an unmapped IOVA, 0x85 (no write
@@ -1001,9 +1273,16 @@ check_fault_reasons() {
 		if [ "$pt" = x86_64 ]; then
 			want=0x71
 			[ "$r" = vfio-readonly-fault-logged ] && want=0x85
+		elif [ "$pt" = smmuv3 ]; then
+			want=0x10
+			[ "$r" = vfio-readonly-fault-logged ] && want=0x13
 		fi
 		line=$(guest "$r")
-		got=$(sed -n 's/^PASS .*\[fault reason \(0x[0-9a-f]*\)\].*/\1/p' <<<"$line")
+		if [ "$pt" = smmuv3 ]; then
+			got=$(sed -n 's/^PASS event \(0x[0-9a-f]*\) .*/\1/p' <<<"$line")
+		else
+			got=$(sed -n 's/^PASS .*\[fault reason \(0x[0-9a-f]*\)\].*/\1/p' <<<"$line")
+		fi
 		detail="$detail ${r%-fault-logged}=${got:-none}"
 		[ "$got" = "$want" ] || bad="$bad ${r%-fault-logged}=${got:-none} (want $want)"
 	done
@@ -1056,6 +1335,10 @@ check_trace() {
 	[ "$(case_iommu "$1")" = none ] && return
 	if [ "$(case_iommu "$1")" = amd ]; then
 		check_trace_amd "$1"
+		return
+	fi
+	if [ "$(case_iommu "$1")" = smmuv3 ]; then
+		check_trace_smmu "$1"
 		return
 	fi
 	for ev in $TRACE_EVENTS; do
@@ -1125,6 +1408,71 @@ check_trace_amd() {
 		echo "faults FAIL e2e_report.py failed" >>"$out"
 }
 
+# The SMMUv3 commands counted (smmuv3_cmdq_opcode, QEMU 10.0's names).
+SMMU_CMDS="CMD_TLBI_NH_VA CMD_TLBI_NH_VAA CMD_TLBI_NH_ASID CMD_TLBI_NH_ALL
+CMD_TLBI_S2_IPA CMD_TLBI_S12_VMALL CMD_TLBI_NSNH_ALL CMD_TLBI_EL2_ALL
+CMD_CFGI_STE CMD_CFGI_STE_RANGE CMD_CFGI_CD CMD_CFGI_CD_ALL
+CMD_PREFETCH_CONFIG CMD_ATC_INV CMD_SYNC"
+
+# check_trace_smmu NAME: check_trace for an SMMUv3 case, from the commands
+# QEMU's SMMU consumed. Results:
+# - iotlb-inv: unmaps happened, so the IOTLB was invalidated by address
+#   for the case's stage (CMD_TLBI_NH_VA and range invalidations of stage
+#   1, or CMD_TLBI_S2_IPA and stage 2 ones), and never for the other
+#   stage's tables (none exist); a lazy case's flush queue also
+#   invalidates whole domains (CMD_TLBI_NH_ASID, CMD_TLBI_S12_VMALL);
+# - cfg-inv: the driver installed STEs (CMD_CFGI_STE) and, on stage 1,
+#   context descriptors (CMD_CFGI_CD), with no ATS (no ATC invalidation:
+#   QEMU's SMMU and these devices have none);
+# - faults: as on VT-d, every event QEMU recorded and every one the guest
+#   logged must be one the guest announced (e2e_report.py faults).
+check_trace_smmu() {
+	local dir=$E2E/$1 counts=$E2E/$1/trace-counts.txt out=$E2E/$1/results.txt
+	local c n st lazy=0 detail="" va asid other range orange bad=""
+
+	for c in $SMMU_CMDS; do
+		n=$(awk -v ev="cmd:$c" '$1 == ev { print $2 }' "$counts")
+		echo "${c#CMD_} ${n:-0}" >>"$dir/invalidations.txt"
+		eval "local n_$c=${n:-0}"
+	done
+	for st in 1 2; do
+		n=$(awk -v ev="range_inval@s$st" '$1 == ev { print $2 }' "$counts")
+		echo "range_inval_stage$st ${n:-0}" >>"$dir/invalidations.txt"
+		eval "local r_s$st=${n:-0}"
+	done
+	st=$(case_stage "$(case_field "$1" 3)")
+	[ "$(case_field "$1" 3 | sed -n 's/.*type=\([^ ]*\).*/\1/p')" = DMA-FQ ] && lazy=1
+	if [ "$st" = 1 ]; then
+		va=$n_CMD_TLBI_NH_VA asid=$n_CMD_TLBI_NH_ASID
+		other=$n_CMD_TLBI_S2_IPA range=$r_s1 orange=$r_s2
+		detail="NH_VA=$va NH_ASID=$asid range_s1=$range; S2_IPA=$other S12_VMALL=$n_CMD_TLBI_S12_VMALL range_s2=$orange"
+	else
+		va=$n_CMD_TLBI_S2_IPA asid=$n_CMD_TLBI_S12_VMALL
+		other=$((n_CMD_TLBI_NH_VA + n_CMD_TLBI_NH_ASID)) range=$r_s2 orange=$r_s1
+		detail="S2_IPA=$va S12_VMALL=$asid range_s2=$range; NH_VA=$n_CMD_TLBI_NH_VA NH_ASID=$n_CMD_TLBI_NH_ASID range_s1=$orange"
+	fi
+	[ "$va" -gt 0 ] && [ "$range" -gt 0 ] || bad="$bad, no stage $st invalidation by address"
+	[ "$other" = 0 ] && [ "$orange" = 0 ] || bad="$bad, invalidations of the other stage"
+	[ $lazy = 0 ] || [ "$asid" -gt 0 ] || bad="$bad, no whole-domain invalidation (lazy: the flush queue)"
+	if [ -z "$bad" ]; then
+		echo "iotlb-inv PASS stage $st: $detail; SYNC=$n_CMD_SYNC" >>"$out"
+	else
+		echo "iotlb-inv FAIL ${bad#, }: $detail" >>"$out"
+	fi
+	bad=""
+	[ "$n_CMD_CFGI_STE" -gt 0 ] || bad="$bad, no CFGI_STE"
+	[ "$st" = 2 ] || [ $((n_CMD_CFGI_CD + n_CMD_CFGI_CD_ALL)) -gt 0 ] || bad="$bad, no CFGI_CD"
+	[ "$n_CMD_ATC_INV" = 0 ] || bad="$bad, ATC invalidations without ATS"
+	detail="CFGI_STE=$n_CMD_CFGI_STE CFGI_STE_RANGE=$n_CMD_CFGI_STE_RANGE CFGI_CD=$n_CMD_CFGI_CD CFGI_CD_ALL=$n_CMD_CFGI_CD_ALL ATC_INV=$n_CMD_ATC_INV"
+	if [ -z "$bad" ]; then
+		echo "cfg-inv PASS $detail" >>"$out"
+	else
+		echo "cfg-inv FAIL ${bad#, }: $detail" >>"$out"
+	fi
+	python3 "$GENPT_TOOLS/e2e_report.py" faults "$dir" >>"$out" ||
+		echo "faults FAIL e2e_report.py failed" >>"$out"
+}
+
 # --- main --------------------------------------------------------------------
 
 t_all=$(genpt_now)
@@ -1142,7 +1490,7 @@ kernel-only)
 	;;
 esac
 kernels=()
-for k in std san; do
+for k in std san arm64 arm64-64k; do
 	for c in "${selected[@]}"; do
 		if [ "$(case_kernel "$c")" = $k ]; then
 			kernels+=("$k")
@@ -1150,11 +1498,23 @@ for k in std san; do
 		fi
 	done
 done
+if [[ " ${kernels[*]} " == *" arm64"* ]]; then
+	command -v $QEMU_ARM >/dev/null || genpt_die "$QEMU_ARM not found (run tools/testing/genpt/deps.sh)"
+	[ -x "$BUSYBOX_ARM64" ] ||
+		genpt_die "${BUSYBOX_ARM64#"$GENPT_ROOT"/} missing (Debian's busybox-static for arm64; run deps.sh)"
+fi
 for k in "${kernels[@]}"; do
 	use_kernel "$k"
 	build_kernel
 done
-build_tools
+# the tools once per architecture, against the first kernel of it
+tools_built=""
+for k in "${kernels[@]}"; do
+	use_kernel "$k"
+	[[ " $tools_built " == *" $KARCH "* ]] && continue
+	build_tools
+	tools_built="$tools_built $KARCH"
+done
 for k in "${kernels[@]}"; do
 	use_kernel "$k"
 	build_initramfs
@@ -1171,13 +1531,13 @@ for c in "${selected[@]}"; do
 done
 
 echo
-echo "genpt e2e: Intel VT-d and AMD IOMMU under QEMU ($(${QEMU} --version | head -n 1))"
+echo "genpt e2e: Intel VT-d, AMD IOMMU and ARM SMMUv3 under QEMU ($(${QEMU} --version | head -n 1))"
 passed=0
 failed=0
 skipped=0
 for c in "${selected[@]}"; do
 	echo
-	echo "== $c: $(case_iommu "$c" | sed 's/intel/intel-iommu/; s/amd/amd-iommu/; s/none/no IOMMU:/') $(case_field "$c" 1); $(case_field "$c" 2)"
+	echo "== $c: $(case_iommu "$c" | sed 's/intel/intel-iommu/; s/amd/amd-iommu/; s/none/no IOMMU:/; s/smmuv3/virt,iommu=smmuv3 arm-smmuv3/') $(case_field "$c" 1); $(case_field "$c" 2)"
 	while read -r test status detail; do
 		printf '  %-18s %-4s %s\n' "$test" "$status" "$detail"
 		case $status in

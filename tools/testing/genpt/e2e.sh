@@ -1,17 +1,18 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# End-to-end test of the Intel VT-d driver under QEMU (TCG): real devices
-# do DMA through the driver's page tables, verified by content, and a DMA
-# to an unmapped IOVA must fault.
+# End-to-end test of the Intel VT-d, AMD IOMMU and ARM SMMUv3 drivers under
+# QEMU (TCG): real devices do DMA through the driver's page tables,
+# verified by content, and a DMA to an unmapped IOVA must fault.
 #
 #   e2e.sh [--quick] [--list] [--baseline] [--define 'NAME|IOMMU-OPTS|KARGS|EXPECT'] [CASE...]
-#   e2e.sh --kernel-only std|san | --config-only std|san
+#   e2e.sh --kernel-only std|san|arm64|arm64-64k | --config-only std|san|arm64|arm64-64k
 #
-# --kernel-only builds one of the two kernels and stops, --config-only
-# only writes its .config: kunit.sh runs the x86_64 KUnit suites on the
-# std kernel and the x86_64-debug ones on the san kernel (see 1. below),
-# and the static checks compile our files in the std kernel's tree.
+# --kernel-only builds one of the kernels and stops, --config-only only
+# writes its .config: kunit.sh runs the x86_64 KUnit suites on the std
+# kernel, the x86_64-debug ones on the san kernel and the arm64 ones on
+# the arm64 kernel (see 1. below), and the static checks compile our files
+# in the std kernel's tree.
 #
 # --define adds a case (fields as in CASES below) and runs it ("make run"
 # does this with the options it is given).
@@ -31,9 +32,16 @@
 #    expectations say kernel=san (scalable48-san) boots a second kernel,
 #    build/qemu-x86_64-san: the same fragments plus configs/debug.config
 #    (DEBUG_GENERIC_PT, fault injection, KASAN, UBSAN, lockdep, kmemleak),
-#    which is also the x86_64-debug KUnit configuration. On --baseline
-#    (6.12 has no genpt and none of its suites) only the fragments without
-#    their genpt and KUnit lines;
+#    which is also the x86_64-debug KUnit configuration. The smmuv3 cases
+#    (kernel=arm64) boot an arm64 kernel, build/qemu-arm64, cross compiled
+#    (aarch64-linux-gnu-) from configs/qemu-arm64.config and the arm64
+#    KUnit fragments (.kunitconfig, common.config, configs/arm64.config:
+#    the SMMUv3 driver and its KUnit suite), also the arm64 KUnit
+#    configuration; smmuv3-64k (kernel=arm64-64k) a 64K-page one,
+#    build/qemu-arm64-64k: configs/qemu-arm64.config plus
+#    configs/qemu-arm64-64k.config, no KUnit. On --baseline (6.12 has no
+#    genpt and none of its suites) only the first fragment of each, without
+#    its genpt and KUnit lines (build/qemu-arm64-base[-64k]);
 # 2. builds qemu/genpt_edu.ko against it, the static user space tools
 #    qemu/vfio_edu.c and qemu/vfio_edu_errors.c (with qemu/vfio_edu_common.c,
 #    against the kernel's own uapi headers, installed in
@@ -41,12 +49,22 @@
 #    tools/testing/selftests/dma/dma_map_benchmark.c and
 #    tools/testing/selftests/iommu/{iommufd,iommufd_fail_nth}.c (with
 #    qemu/iommufd_selftest_compat.h), and an initramfs from
-#    Debian's busybox-static, qemu/init.sh, the module and the tools;
+#    Debian's busybox-static, qemu/init.sh, the module and the tools.
+#    For arm64 the same tools cross compiled (the iommufd selftests
+#    aside), vfio_edu and vfio_edu_errors once per page size (EDU_PG), and
+#    qemu/smmu_regs.c, which reads the SMMU's ID registers and the STEs and
+#    CDs the driver wrote through /dev/mem; the busybox is Debian's arm64
+#    busybox-static (deps.sh unpacks it into build/busybox-arm64);
 # 3. boots each case (default: all, --quick: two with less data) on a q35
 #    machine with an intel-iommu, NVMe, virtio-blk and three edu (DMA API,
 #    VFIO/iommufd, dma_map_benchmark), with QEMU tracing its IOTLB and
 #    context cache invalidations and its DMAR faults, and collects the
-#    "GENPT_E2E: <name> PASS|FAIL <detail>" lines of the guest;
+#    "GENPT_E2E: <name> PASS|FAIL <detail>" lines of the guest. The smmuv3
+#    cases boot QEMU's virt machine (iommu=smmuv3, GICv3, -cpu max, 2
+#    CPUs, 1 GiB) with the same devices on its PCIe host, arm-smmuv3
+#    properties as -global (stage=2), QEMU tracing every SMMU command
+#    (smmuv3_cmdq_opcode), the range invalidations and the recorded
+#    events, and logging its failed translations (-d guest_errors);
 # 4. checks what the guest reports against the case (address width,
 #    scalable mode, caching mode, snoop control, strict or lazy,
 #    superpages, the stage and format of every domain's table, the top of
@@ -54,7 +72,15 @@
 #    on the host, the kernel log (no WARNING,
 #    BUG, Oops), and every DMAR fault: each one must be one the guest
 #    announced (GENPT_E2E_EXPECT_FAULT), in the guest's log and in QEMU's
-#    trace; any other fault fails the case. On the sanitizer kernel, the
+#    trace; any other fault fails the case. On SMMUv3: the ID registers
+#    (IDR0.S1P/S2P as the case's stage, COHACC), every device's STE (the
+#    stage, the granule of the kernel's page size, T0SZ/S2T0SZ of the
+#    domain's IOVA width), the IOVA range of the IOAS, the events of the
+#    announced faults (0x10 F_TRANSLATION, 0x13 F_PERMISSION for the
+#    read-only write), the commands QEMU consumed (address invalidations of
+#    the case's stage only, whole-domain ones when lazy, CFGI_STE/CD, no
+#    ATC), and the edu write after the VFIO detach (an abort STE, no
+#    event) must not land. On the sanitizer kernel, the
 #    guest's kmemleak scan must be empty and the console must have no
 #    KASAN, lockdep or UBSAN report (result "sanitizers"). The
 #    iommufd-mock case (no IOMMU) runs only the iommufd selftests: one
@@ -66,14 +92,16 @@
 # exit status is non-zero iff something failed. Per case, under
 # build/e2e/<case>/: console.log (serial console), qemu.log (QEMU's
 # output), trace-counts.txt (QEMU's trace events counted), trace-faults.log
-# (QEMU's DMAR fault trace), results.txt, invalidations.txt (IOTLB and
-# context cache invalidations by type), faults.txt (expected and unexpected
-# faults).
-# The kernel build logs are build/logs/e2e-kernel.log and
-# build/logs/e2e-san-kernel.log.
+# (QEMU's DMAR fault trace; SMMUv3: its recorded events and failed
+# translations), results.txt, invalidations.txt (IOTLB and context cache
+# invalidations by type; SMMUv3: the commands by opcode), faults.txt
+# (expected and unexpected faults).
+# The kernel build logs are build/logs/e2e-kernel.log,
+# build/logs/e2e-san-kernel.log, build/logs/e2e-arm64-kernel.log and
+# build/logs/e2e-arm64-64k-kernel.log (-base- in the name for --baseline).
 #
 # Environment: GENPT_E2E_TIMEOUT (seconds per boot, default 300; three
-# times that for the sanitizer boot),
+# times that for the sanitizer boot, twice for an smmuv3 one),
 # GENPT_E2E_BENCH (dma_map_benchmark seconds per run, default 1; 3 for
 # "make run"), GENPT_E2E_MB (MiB per disk; default 16, 4 with --quick),
 # GENPT_JOBS, GENPT_NO_CCACHE=1 (see lib.sh).
@@ -109,7 +137,8 @@ BENCH=${GENPT_E2E_BENCH:-1}
 # The arm64 kernels of the smmuv3 cases (kernel=arm64, kernel=arm64-64k):
 # allnoconfig with configs/qemu-arm64.config and the arm64 KUnit fragments
 # (the same kernel is kunit.sh's arm64 configuration), the 64K one with
-# configs/qemu-arm64-64k.config on top. Cross compiled; the guest's tools
+# configs/qemu-arm64.config and configs/qemu-arm64-64k.config only (no
+# KUnit suites: it is the one extra kernel build the smmuv3 cases cost). Cross compiled; the guest's tools
 # are static arm64 binaries, its busybox Debian's busybox-static for arm64
 # (deps.sh unpacks it into build/busybox-arm64).
 ARM_BDIR=$GENPT_BUILD/qemu-arm64
@@ -394,7 +423,7 @@ use_kernel() {
 			KLOG=${ARM_KLOG%-kernel.log}-64k-kernel.log
 			FRAGMENT=$BDIR/e2e-64k.config
 			INITRD=$E2E/initramfs-arm64-64k.cpio.gz
-			write_fragment "$FRAGMENT" "${ARM_FRAGMENTS[@]}" "$ARM_64K_FRAGMENT"
+			write_fragment "$FRAGMENT" "${ARM_FRAGMENTS[0]}" "$ARM_64K_FRAGMENT"
 		else
 			write_fragment "$FRAGMENT" "${ARM_FRAGMENTS[@]}"
 		fi

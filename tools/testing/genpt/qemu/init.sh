@@ -19,6 +19,13 @@
 #   00:07.0 edu bound to dma_map_benchmark: /dma_map_benchmark, DMA API
 #           map/unmap latencies (printed, never judged).
 #
+# The same runs on arm64 under QEMU's virt machine with an SMMUv3 (e2e.sh's
+# smmuv3 cases): the IOMMU's ID registers then come from /smmu_regs
+# (/dev/mem), the faults are the SMMU's events in the kernel log ("event
+# 0x10 received:" and its four double words: StreamID, address), and at
+# the end /smmu_regs prints the STE and CD of every DMA API device (result
+# smmu-ste; vfio_edu reads the VFIO edu's while it is mapped).
+#
 # With genpt.ksft=1 (a boot without an IOMMU) it runs only the kernel's
 # iommufd selftests (tools/testing/selftests/iommu: /iommufd and
 # /iommufd_fail_nth) against the mock domain of CONFIG_IOMMUFD_TEST; every

@@ -38,6 +38,15 @@
  * content only, and one more: once the device is detached from the IOAS
  * (blocked domain), its write to the top mapping must not land.
  *
+ * On an ARM SMMUv3 (/sys/class/iommu/smmu3.<base>) IOMMU_GET_HW_INFO has no
+ * data either (6.12's driver has no hw_info op), and there is no snoop
+ * control to check (the SMMU's coherency is IDR0.COHACC and the tables'
+ * memory attributes); instead, while the IOAS is mapped, /smmu_regs prints
+ * the device's STE and CD as the SMMU reads them (result vfio-ste; e2e.sh
+ * checks the stage and granule), and the write after the detach is
+ * checked as on AMD. Its faults are logged, as on VT-d. Page-sized IOVAs
+ * and lengths are in EDU_PG units (the kernel's page size).
+ *
  * Output on stdout, one line per result, "GENPT_E2E: <name> PASS|FAIL ...";
  * "GENPT_E2E_INFO: ..." lines are information; a DMA that must fault is
  * announced first by "GENPT_E2E_EXPECT_FAULT: <name> write <bdf> 0x<iova>"

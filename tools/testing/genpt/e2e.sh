@@ -129,7 +129,7 @@ TIMEOUT=${GENPT_E2E_TIMEOUT:-300}
 KSFT_TIMEOUT=${GENPT_E2E_KSFT_TIMEOUT:-900}
 # Tests of the iommufd selftests that fail on 6.12 as well, with the reason
 KSFT_KNOWN=$GENPT_TOOLS/iommufd-selftest-6.12-failures
-QEMU=qemu-system-x86_64
+QEMU="qemu-system-x86_64"
 QBOOT=/usr/share/qemu/qboot.rom
 TOOLS_DIR=$GENPT_BUILD/qemu-x86_64-tools
 BENCH=${GENPT_E2E_BENCH:-1}
@@ -149,7 +149,7 @@ ARM_FRAGMENTS=("$GENPT_TOOLS/configs/qemu-arm64.config"
 ARM_64K_FRAGMENT=$GENPT_TOOLS/configs/qemu-arm64-64k.config
 ARM_TOOLS_DIR=$GENPT_BUILD/qemu-arm64-tools
 ARM_KLOG=$GENPT_LOGS/e2e-arm64-kernel.log
-QEMU_ARM=qemu-system-aarch64
+QEMU_ARM="qemu-system-aarch64"
 BUSYBOX_ARM64=$GENPT_BUILD/busybox-arm64/bin/busybox
 
 # QEMU trace events counted per boot (not vtd_dmar_translate & co: one per
@@ -783,12 +783,12 @@ boot_case() {
 		# pauth-impdef: TCG's fast pointer authentication, as kunit.py's
 		# arm64 machine
 		qemu=$QEMU_ARM
-		machine=(-machine virt,iommu=smmuv3,gic-version=3 -accel tcg
-			 -cpu max,pauth-impdef=on)
+		machine=(-machine "virt,iommu=smmuv3,gic-version=3" -accel tcg
+			 -cpu "max,pauth-impdef=on")
 		console=ttyAMA0
 		tail=()
 	else
-		machine=(-machine q35,kernel-irqchip=split -accel tcg -cpu max
+		machine=(-machine "q35,kernel-irqchip=split" -accel tcg -cpu max
 			 -bios "$QBOOT")
 	fi
 	kargs=$(case_field "$name" 2)
@@ -1458,41 +1458,42 @@ CMD_PREFETCH_CONFIG CMD_ATC_INV CMD_SYNC"
 check_trace_smmu() {
 	local dir=$E2E/$1 counts=$E2E/$1/trace-counts.txt out=$E2E/$1/results.txt
 	local c n st lazy=0 detail="" va asid other range orange bad=""
+	local -A cmd rng
 
 	for c in $SMMU_CMDS; do
 		n=$(awk -v ev="cmd:$c" '$1 == ev { print $2 }' "$counts")
 		echo "${c#CMD_} ${n:-0}" >>"$dir/invalidations.txt"
-		eval "local n_$c=${n:-0}"
+		cmd[${c#CMD_}]=${n:-0}
 	done
 	for st in 1 2; do
 		n=$(awk -v ev="range_inval@s$st" '$1 == ev { print $2 }' "$counts")
 		echo "range_inval_stage$st ${n:-0}" >>"$dir/invalidations.txt"
-		eval "local r_s$st=${n:-0}"
+		rng[$st]=${n:-0}
 	done
 	st=$(case_stage "$(case_field "$1" 3)")
 	[ "$(case_field "$1" 3 | sed -n 's/.*type=\([^ ]*\).*/\1/p')" = DMA-FQ ] && lazy=1
 	if [ "$st" = 1 ]; then
-		va=$n_CMD_TLBI_NH_VA asid=$n_CMD_TLBI_NH_ASID
-		other=$n_CMD_TLBI_S2_IPA range=$r_s1 orange=$r_s2
-		detail="NH_VA=$va NH_ASID=$asid range_s1=$range; S2_IPA=$other S12_VMALL=$n_CMD_TLBI_S12_VMALL range_s2=$orange"
+		va=${cmd[TLBI_NH_VA]} asid=${cmd[TLBI_NH_ASID]}
+		other=${cmd[TLBI_S2_IPA]} range=${rng[1]} orange=${rng[2]}
+		detail="NH_VA=$va NH_ASID=$asid range_s1=$range; S2_IPA=$other S12_VMALL=${cmd[TLBI_S12_VMALL]} range_s2=$orange"
 	else
-		va=$n_CMD_TLBI_S2_IPA asid=$n_CMD_TLBI_S12_VMALL
-		other=$((n_CMD_TLBI_NH_VA + n_CMD_TLBI_NH_ASID)) range=$r_s2 orange=$r_s1
-		detail="S2_IPA=$va S12_VMALL=$asid range_s2=$range; NH_VA=$n_CMD_TLBI_NH_VA NH_ASID=$n_CMD_TLBI_NH_ASID range_s1=$orange"
+		va=${cmd[TLBI_S2_IPA]} asid=${cmd[TLBI_S12_VMALL]}
+		other=$((cmd[TLBI_NH_VA] + cmd[TLBI_NH_ASID])) range=${rng[2]} orange=${rng[1]}
+		detail="S2_IPA=$va S12_VMALL=$asid range_s2=$range; NH_VA=${cmd[TLBI_NH_VA]} NH_ASID=${cmd[TLBI_NH_ASID]} range_s1=$orange"
 	fi
 	[ "$va" -gt 0 ] && [ "$range" -gt 0 ] || bad="$bad, no stage $st invalidation by address"
 	[ "$other" = 0 ] && [ "$orange" = 0 ] || bad="$bad, invalidations of the other stage"
 	[ $lazy = 0 ] || [ "$asid" -gt 0 ] || bad="$bad, no whole-domain invalidation (lazy: the flush queue)"
 	if [ -z "$bad" ]; then
-		echo "iotlb-inv PASS stage $st: $detail; SYNC=$n_CMD_SYNC" >>"$out"
+		echo "iotlb-inv PASS stage $st: $detail; SYNC=${cmd[SYNC]}" >>"$out"
 	else
 		echo "iotlb-inv FAIL ${bad#, }: $detail" >>"$out"
 	fi
 	bad=""
-	[ "$n_CMD_CFGI_STE" -gt 0 ] || bad="$bad, no CFGI_STE"
-	[ "$st" = 2 ] || [ $((n_CMD_CFGI_CD + n_CMD_CFGI_CD_ALL)) -gt 0 ] || bad="$bad, no CFGI_CD"
-	[ "$n_CMD_ATC_INV" = 0 ] || bad="$bad, ATC invalidations without ATS"
-	detail="CFGI_STE=$n_CMD_CFGI_STE CFGI_STE_RANGE=$n_CMD_CFGI_STE_RANGE CFGI_CD=$n_CMD_CFGI_CD CFGI_CD_ALL=$n_CMD_CFGI_CD_ALL ATC_INV=$n_CMD_ATC_INV"
+	[ "${cmd[CFGI_STE]}" -gt 0 ] || bad="$bad, no CFGI_STE"
+	[ "$st" = 2 ] || [ $((cmd[CFGI_CD] + cmd[CFGI_CD_ALL])) -gt 0 ] || bad="$bad, no CFGI_CD"
+	[ "${cmd[ATC_INV]}" = 0 ] || bad="$bad, ATC invalidations without ATS"
+	detail="CFGI_STE=${cmd[CFGI_STE]} CFGI_STE_RANGE=${cmd[CFGI_STE_RANGE]} CFGI_CD=${cmd[CFGI_CD]} CFGI_CD_ALL=${cmd[CFGI_CD_ALL]} ATC_INV=${cmd[ATC_INV]}"
 	if [ -z "$bad" ]; then
 		echo "cfg-inv PASS $detail" >>"$out"
 	else

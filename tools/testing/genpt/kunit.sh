@@ -182,7 +182,7 @@ run_own() {
 		# kunit.py's arm64 machine (qemu_configs/arm64.py), no SMMU
 		klog=e2e-arm64-kernel.log
 		kernel=$BDIR/arch/arm64/boot/Image
-		qemu=(qemu-system-aarch64 -machine virt -cpu max,pauth-impdef=on)
+		qemu=(qemu-system-aarch64 -machine virt -cpu "max,pauth-impdef=on")
 		console=ttyAMA0
 	fi
 	echo "# genpt: $GENPT_TOOLS/e2e.sh --kernel-only $own (build log: build/logs/$klog)"

@@ -285,11 +285,12 @@ check_expected_faults() {
 # genpt_edu.ko runs its tests in probe; its results and the expected DMAR
 # fault are in the kernel log.
 check_edu() {
-	local first=0
+	local first=0 amd=0 smmu=0
 
 	[ "$stage" = first ] && first=1
-	if ! insmod /genpt_edu.ko first_stage=$first amd=$([ "$iommu" = amd ] && echo 1 || echo 0) \
-		smmu=$([ "$iommu" = smmuv3 ] && echo 1 || echo 0); then
+	[ "$iommu" = amd ] && amd=1
+	[ "$iommu" = smmuv3 ] && smmu=1
+	if ! insmod /genpt_edu.ko first_stage=$first amd=$amd smmu=$smmu; then
 		result edu-load FAIL "insmod genpt_edu.ko failed"
 		return
 	fi

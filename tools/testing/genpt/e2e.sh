@@ -240,11 +240,12 @@ CASES=(
 # cannot DMA, so nothing else runs; iommufd needs no IRQ remapping for them.
 "iommufd-mock|none|iommufd.allow_unsafe_interrupts=1|iommu=none ksft=1"
 # ARM SMMUv3 (expectations iommu=smmuv3 stage=<1|2> type= pgsize=
-# kernel=arm64|arm64-64k): QEMU 10.0's virt machine with iommu=smmuv3 and
-# GICv3 (its ITS isolates MSIs), TCG. The second field is a list of
-# arm-smmuv3 properties, each given as -global arm-smmuv3.<property>:
-# stage=2 makes an SMMU with stage 2 only (IDR0.S1P=0), so every domain
-# is a stage 2 table; QEMU's default, stage=1, has stage 1 only. The page
+# kernel=arm64|arm64-64k): QEMU 10.0's virt machine (machine type virt-9.1,
+# see boot_case) with iommu=smmuv3 and GICv3 (its ITS isolates MSIs), TCG.
+# The second field is a list of arm-smmuv3 properties, each given as
+# -global arm-smmuv3.<property>: stage=2 makes an SMMU with stage 2 only
+# (IDR0.S1P=0), so every domain is a stage 2 table; stage=1 one with
+# stage 1 only. The page
 # sizes are the granule of the kernel's page size (io-pgtable-arm's
 # restriction: 4K 2M 1G, or 64K 512M; 4T only with an OAS over 48 bits,
 # QEMU's is 44).
@@ -781,9 +782,14 @@ boot_case() {
 	esac
 	if [ "$(case_iommu "$name")" = smmuv3 ]; then
 		# pauth-impdef: TCG's fast pointer authentication, as kunit.py's
-		# arm64 machine
+		# arm64 machine. virt-9.1: from 9.2 on, virt sets its SMMU's
+		# stage property to "nested" (S1P and S2P) after the globals
+		# are applied, so -global arm-smmuv3.stage=... has no effect
+		# there; the 9.1 machine type leaves it to the global
+		# ("info qtree": stage = "nested" on virt-9.2 and 10.0 with
+		# stage=2 given, "2" on virt-9.1).
 		qemu=$QEMU_ARM
-		machine=(-machine "virt,iommu=smmuv3,gic-version=3" -accel tcg
+		machine=(-machine "virt-9.1,iommu=smmuv3,gic-version=3" -accel tcg
 			 -cpu "max,pauth-impdef=on")
 		console=ttyAMA0
 		tail=()
@@ -1203,8 +1209,8 @@ case_stage() {
 
 # check_smmu_iommu IOMMU-LINE EXPECT: the result "iommu-mode" of an SMMUv3
 # case: the ID registers the guest read (smmu_regs, /dev/mem) show the
-# stages the case asks for (IDR0.S1P/S2P: stage=1 only S1P, stage=2 only
-# S2P), coherent table walks (IDR0.COHACC, which vfio-pci requires) and
+# stages the case asks for (IDR0.S1P/S2P: stage=1 S1P only, stage=2 S2P
+# only), coherent table walks (IDR0.COHACC, which vfio-pci requires) and
 # the 2-level stream table the driver then uses (IDR0.ST_LEVEL); IDR5's
 # granules and OAS are shown.
 check_smmu_iommu() {
@@ -1437,11 +1443,11 @@ check_trace_amd() {
 		echo "faults FAIL e2e_report.py failed" >>"$out"
 }
 
-# The SMMUv3 commands counted (smmuv3_cmdq_opcode, QEMU 10.0's names).
-SMMU_CMDS="CMD_TLBI_NH_VA CMD_TLBI_NH_VAA CMD_TLBI_NH_ASID CMD_TLBI_NH_ALL
-CMD_TLBI_S2_IPA CMD_TLBI_S12_VMALL CMD_TLBI_NSNH_ALL CMD_TLBI_EL2_ALL
-CMD_CFGI_STE CMD_CFGI_STE_RANGE CMD_CFGI_CD CMD_CFGI_CD_ALL
-CMD_PREFETCH_CONFIG CMD_ATC_INV CMD_SYNC"
+# The SMMUv3 commands counted (smmuv3_cmdq_opcode, QEMU 10.0's names
+# without their SMMU_CMD_ prefix).
+SMMU_CMDS="TLBI_NH_VA TLBI_NH_VAA TLBI_NH_ASID TLBI_NH_ALL TLBI_S2_IPA
+TLBI_S12_VMALL TLBI_NSNH_ALL TLBI_EL2_ALL CFGI_STE CFGI_STE_RANGE CFGI_CD
+CFGI_CD_ALL PREFETCH_CONFIG ATC_INV SYNC"
 
 # check_trace_smmu NAME: check_trace for an SMMUv3 case, from the commands
 # QEMU's SMMU consumed. Results:
@@ -1461,9 +1467,9 @@ check_trace_smmu() {
 	local -A cmd rng
 
 	for c in $SMMU_CMDS; do
-		n=$(awk -v ev="cmd:$c" '$1 == ev { print $2 }' "$counts")
-		echo "${c#CMD_} ${n:-0}" >>"$dir/invalidations.txt"
-		cmd[${c#CMD_}]=${n:-0}
+		n=$(awk -v ev="cmd:SMMU_CMD_$c" '$1 == ev { print $2 }' "$counts")
+		echo "$c ${n:-0}" >>"$dir/invalidations.txt"
+		cmd[$c]=${n:-0}
 	done
 	for st in 1 2; do
 		n=$(awk -v ev="range_inval@s$st" '$1 == ev { print $2 }' "$counts")

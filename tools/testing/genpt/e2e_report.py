@@ -54,9 +54,10 @@ TRACE_FAULT_AMD = re.compile(r'(?:^|:)amdvi_page_fault error: page fault accessi
                              r'guest physical address (0x[0-9a-f]+)')
 # QEMU 10.0's SMMUv3: a failed translation as a guest error (-d
 # guest_errors), on the memory region of the device, named
-# "smmuv3-iommu-memory-region-<bus>-<devfn>" (decimal); and the event it
-# recorded (smmuv3_record_event), with the StreamID only.
-TRACE_FAULT_SMMU = re.compile(r'smmuv3-iommu-memory-region-(\d+)-(\d+) translation '
+# "smmuv3-iommu-memory-region-<devfn>-<n>" (decimal; n counts the regions
+# made: smmu_find_add_as(); every device is on bus 0 here); and the event
+# it recorded (smmuv3_record_event), with the StreamID only.
+TRACE_FAULT_SMMU = re.compile(r'smmuv3-iommu-memory-region-(\d+)-\d+ translation '
                               r'failed for iova=(0x[0-9a-f]+) \((SMMU_EVT_\w+)\)')
 TRACE_EVENT_SMMU = re.compile(r'(?:^|:)smmuv3_record_event (SMMU_EVT_\w+) '
                               r'sid=(0x[0-9a-f]+)')
@@ -111,7 +112,7 @@ def faults(args):
             key = (int(m.group(1), 16), page(m.group(3)))
         elif TRACE_FAULT_SMMU.search(line):
             m = TRACE_FAULT_SMMU.search(line)
-            key = (int(m.group(1)) << 8 | int(m.group(2)), page(m.group(3)))
+            key = (int(m.group(1)), page(m.group(2)))
         elif TRACE_EVENT_SMMU.search(line):
             # no address: an event of a device with an announced fault
             m = TRACE_EVENT_SMMU.search(line)

@@ -818,8 +818,8 @@ static void test_fail_nth(void)
 		printf("GENPT_E2E_INFO: failnth first success without injection at n=%u\n", n);
 	}
 	result("vfio-failnth", done && !bad && !len,
-	       "4 MiB map (4K pages, %ld new tables) %s n=%u: %u injection points, %u failed (ENOMEM x%u%s), %u absorbed; after each the range mapped again, DMA ok, nr_iommu_pages back (a failed map left at most %ld)%s",
-	       tables, done ? "first succeeded without injection at" : "stopped at",
+	       "4 MiB map (%uK pages, %ld new tables) %s n=%u: %u injection points, %u failed (ENOMEM x%u%s), %u absorbed; after each the range mapped again, DMA ok, nr_iommu_pages back (a failed map left at most %ld)%s",
+	       (unsigned int)EDU_PG / 1024, tables, done ? "first succeeded without injection at" : "stopped at",
 	       n, n - 1, failures, enomem, other, absorbed, left_max, wrong);
 	ioas_unmap(IOVA_FI_ANCHOR, EDU_PG);
 	close(fail_nth_fd);

@@ -20,10 +20,13 @@
 # Build tools the kernel needs on any machine, then the ones the brief lists.
 # The end-to-end boots (e2e.sh, "make run") need qemu-system-x86 with
 # qemu-system-data (qboot.rom), busybox-static, cpio, gzip and, for the
-# static guest tools, libc6-dev's libc.a. The QEMU packages are below.
+# static guest tools, libc6-dev's libc.a; the arm64 ones (the smmuv3
+# cases) the cross compiler with libc6-dev-arm64-cross and, for the guest's
+# shell, Debian's busybox-static for arm64, unpacked into
+# build/busybox-arm64 (below). The QEMU packages are below.
 PKGS="make gcc libc6-dev git perl python3 xz-utils flex bison bc libelf-dev
 libssl-dev sparse cpio gzip rsync busybox-static ccache
-gcc-aarch64-linux-gnu $GENPT_SRCPKG"
+gcc-aarch64-linux-gnu libc6-dev-arm64-cross $GENPT_SRCPKG"
 
 is_installed() {
 	[ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null)" = installed ]
@@ -162,6 +165,33 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 [ -r "$GENPT_TARBALL" ] || genpt_die "$GENPT_TARBALL missing after installing $GENPT_SRCPKG"
+
+# The arm64 guests' busybox: busybox-static:arm64 of the version the host
+# has (the same applets, which the host's busybox lists for the
+# initramfs), downloaded with apt (the arm64 architecture added to dpkg
+# for its package lists; nothing of arm64 is installed) and unpacked into
+# build/busybox-arm64.
+BB_ARM64=$GENPT_BUILD/busybox-arm64
+if [ ! -x "$BB_ARM64/bin/busybox" ]; then
+	need_root "busybox-static:arm64"
+	bbv=$(dpkg-query -W -f='${Version}' busybox-static)
+	if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+		genpt_msg "adding the arm64 architecture to dpkg (for busybox-static:arm64)"
+		"${SUDO[@]}" dpkg --add-architecture arm64 || genpt_die "dpkg --add-architecture arm64 failed"
+		"${SUDO[@]}" apt-get update -q || genpt_die "apt-get update failed"
+	fi
+	tmp=$(mktemp -d)
+	chmod 755 "$tmp"
+	( cd "$tmp" && "${SUDO[@]}" apt-get download -q "busybox-static:arm64=$bbv" ) ||
+		genpt_die "apt-get download busybox-static:arm64=$bbv failed"
+	rm -rf "$BB_ARM64.new"
+	mkdir -p "$BB_ARM64.new"
+	dpkg-deb -x "$tmp"/busybox-static_*_arm64.deb "$BB_ARM64.new" ||
+		genpt_die "cannot unpack busybox-static:arm64"
+	rm -rf "$tmp" "$BB_ARM64"
+	mv "$BB_ARM64.new" "$BB_ARM64"
+	genpt_msg "busybox-static:arm64 $bbv unpacked into ${BB_ARM64#"$GENPT_ROOT"/}"
+fi
 
 ver=$(dpkg-query -W -f='${Version}' "$GENPT_SRCPKG" 2>/dev/null)
 if [ "$ver" = "$GENPT_SRCPKG_PIN" ]; then

@@ -1,17 +1,18 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# End-to-end test of the Intel VT-d driver under QEMU (TCG): real devices
-# do DMA through the driver's page tables, verified by content, and a DMA
-# to an unmapped IOVA must fault.
+# End-to-end test of the Intel VT-d, AMD IOMMU and ARM SMMUv3 drivers under
+# QEMU (TCG): real devices do DMA through the driver's page tables,
+# verified by content, and a DMA to an unmapped IOVA must fault.
 #
 #   e2e.sh [--quick] [--list] [--baseline] [--define 'NAME|IOMMU-OPTS|KARGS|EXPECT'] [CASE...]
-#   e2e.sh --kernel-only std|san | --config-only std|san
+#   e2e.sh --kernel-only std|san|arm64|arm64-64k | --config-only std|san|arm64|arm64-64k
 #
-# --kernel-only builds one of the two kernels and stops, --config-only
-# only writes its .config: kunit.sh runs the x86_64 KUnit suites on the
-# std kernel and the x86_64-debug ones on the san kernel (see 1. below),
-# and the static checks compile our files in the std kernel's tree.
+# --kernel-only builds one of the kernels and stops, --config-only only
+# writes its .config: kunit.sh runs the x86_64 KUnit suites on the std
+# kernel, the x86_64-debug ones on the san kernel and the arm64 ones on
+# the arm64 kernel (see 1. below), and the static checks compile our files
+# in the std kernel's tree.
 #
 # --define adds a case (fields as in CASES below) and runs it ("make run"
 # does this with the options it is given).
@@ -31,9 +32,16 @@
 #    expectations say kernel=san (scalable48-san) boots a second kernel,
 #    build/qemu-x86_64-san: the same fragments plus configs/debug.config
 #    (DEBUG_GENERIC_PT, fault injection, KASAN, UBSAN, lockdep, kmemleak),
-#    which is also the x86_64-debug KUnit configuration. On --baseline
-#    (6.12 has no genpt and none of its suites) only the fragments without
-#    their genpt and KUnit lines;
+#    which is also the x86_64-debug KUnit configuration. The smmuv3 cases
+#    (kernel=arm64) boot an arm64 kernel, build/qemu-arm64, cross compiled
+#    (aarch64-linux-gnu-) from configs/qemu-arm64.config and the arm64
+#    KUnit fragments (.kunitconfig, common.config, configs/arm64.config:
+#    the SMMUv3 driver and its KUnit suite), also the arm64 KUnit
+#    configuration; smmuv3-64k (kernel=arm64-64k) a 64K-page one,
+#    build/qemu-arm64-64k: configs/qemu-arm64.config plus
+#    configs/qemu-arm64-64k.config, no KUnit. On --baseline (6.12 has no
+#    genpt and none of its suites) only the first fragment of each, without
+#    its genpt and KUnit lines (build/qemu-arm64-base[-64k]);
 # 2. builds qemu/genpt_edu.ko against it, the static user space tools
 #    qemu/vfio_edu.c and qemu/vfio_edu_errors.c (with qemu/vfio_edu_common.c,
 #    against the kernel's own uapi headers, installed in
@@ -41,12 +49,22 @@
 #    tools/testing/selftests/dma/dma_map_benchmark.c and
 #    tools/testing/selftests/iommu/{iommufd,iommufd_fail_nth}.c (with
 #    qemu/iommufd_selftest_compat.h), and an initramfs from
-#    Debian's busybox-static, qemu/init.sh, the module and the tools;
+#    Debian's busybox-static, qemu/init.sh, the module and the tools.
+#    For arm64 the same tools cross compiled (the iommufd selftests
+#    aside), vfio_edu and vfio_edu_errors once per page size (EDU_PG), and
+#    qemu/smmu_regs.c, which reads the SMMU's ID registers and the STEs and
+#    CDs the driver wrote through /dev/mem; the busybox is Debian's arm64
+#    busybox-static (deps.sh unpacks it into build/busybox-arm64);
 # 3. boots each case (default: all, --quick: two with less data) on a q35
 #    machine with an intel-iommu, NVMe, virtio-blk and three edu (DMA API,
 #    VFIO/iommufd, dma_map_benchmark), with QEMU tracing its IOTLB and
 #    context cache invalidations and its DMAR faults, and collects the
-#    "GENPT_E2E: <name> PASS|FAIL <detail>" lines of the guest;
+#    "GENPT_E2E: <name> PASS|FAIL <detail>" lines of the guest. The smmuv3
+#    cases boot QEMU's virt machine (iommu=smmuv3, GICv3, -cpu max, 2
+#    CPUs, 1 GiB) with the same devices on its PCIe host, arm-smmuv3
+#    properties as -global (stage=2), QEMU tracing every SMMU command
+#    (smmuv3_cmdq_opcode), the range invalidations and the recorded
+#    events, and logging its failed translations (-d guest_errors);
 # 4. checks what the guest reports against the case (address width,
 #    scalable mode, caching mode, snoop control, strict or lazy,
 #    superpages, the stage and format of every domain's table, the top of
@@ -54,7 +72,15 @@
 #    on the host, the kernel log (no WARNING,
 #    BUG, Oops), and every DMAR fault: each one must be one the guest
 #    announced (GENPT_E2E_EXPECT_FAULT), in the guest's log and in QEMU's
-#    trace; any other fault fails the case. On the sanitizer kernel, the
+#    trace; any other fault fails the case. On SMMUv3: the ID registers
+#    (IDR0.S1P/S2P as the case's stage, COHACC), every device's STE (the
+#    stage, the granule of the kernel's page size, T0SZ/S2T0SZ of the
+#    domain's IOVA width), the IOVA range of the IOAS, the events of the
+#    announced faults (0x10 F_TRANSLATION, 0x13 F_PERMISSION for the
+#    read-only write), the commands QEMU consumed (address invalidations of
+#    the case's stage only, whole-domain ones when lazy, CFGI_STE/CD, no
+#    ATC), and the edu write after the VFIO detach (an abort STE, no
+#    event) must not land. On the sanitizer kernel, the
 #    guest's kmemleak scan must be empty and the console must have no
 #    KASAN, lockdep or UBSAN report (result "sanitizers"). The
 #    iommufd-mock case (no IOMMU) runs only the iommufd selftests: one
@@ -66,14 +92,16 @@
 # exit status is non-zero iff something failed. Per case, under
 # build/e2e/<case>/: console.log (serial console), qemu.log (QEMU's
 # output), trace-counts.txt (QEMU's trace events counted), trace-faults.log
-# (QEMU's DMAR fault trace), results.txt, invalidations.txt (IOTLB and
-# context cache invalidations by type), faults.txt (expected and unexpected
-# faults).
-# The kernel build logs are build/logs/e2e-kernel.log and
-# build/logs/e2e-san-kernel.log.
+# (QEMU's DMAR fault trace; SMMUv3: its recorded events and failed
+# translations), results.txt, invalidations.txt (IOTLB and context cache
+# invalidations by type; SMMUv3: the commands by opcode), faults.txt
+# (expected and unexpected faults).
+# The kernel build logs are build/logs/e2e-kernel.log,
+# build/logs/e2e-san-kernel.log, build/logs/e2e-arm64-kernel.log and
+# build/logs/e2e-arm64-64k-kernel.log (-base- in the name for --baseline).
 #
 # Environment: GENPT_E2E_TIMEOUT (seconds per boot, default 300; three
-# times that for the sanitizer boot),
+# times that for the sanitizer boot, twice for an smmuv3 one),
 # GENPT_E2E_BENCH (dma_map_benchmark seconds per run, default 1; 3 for
 # "make run"), GENPT_E2E_MB (MiB per disk; default 16, 4 with --quick),
 # GENPT_JOBS, GENPT_NO_CCACHE=1 (see lib.sh).
@@ -101,10 +129,28 @@ TIMEOUT=${GENPT_E2E_TIMEOUT:-300}
 KSFT_TIMEOUT=${GENPT_E2E_KSFT_TIMEOUT:-900}
 # Tests of the iommufd selftests that fail on 6.12 as well, with the reason
 KSFT_KNOWN=$GENPT_TOOLS/iommufd-selftest-6.12-failures
-QEMU=qemu-system-x86_64
+QEMU="qemu-system-x86_64"
 QBOOT=/usr/share/qemu/qboot.rom
 TOOLS_DIR=$GENPT_BUILD/qemu-x86_64-tools
 BENCH=${GENPT_E2E_BENCH:-1}
+
+# The arm64 kernels of the smmuv3 cases (kernel=arm64, kernel=arm64-64k):
+# allnoconfig with configs/qemu-arm64.config and the arm64 KUnit fragments
+# (the same kernel is kunit.sh's arm64 configuration), the 64K one with
+# configs/qemu-arm64.config and configs/qemu-arm64-64k.config only (no
+# KUnit suites: it is the one extra kernel build the smmuv3 cases cost). Cross compiled; the guest's tools
+# are static arm64 binaries, its busybox Debian's busybox-static for arm64
+# (deps.sh unpacks it into build/busybox-arm64).
+ARM_BDIR=$GENPT_BUILD/qemu-arm64
+ARM_FRAGMENTS=("$GENPT_TOOLS/configs/qemu-arm64.config"
+	       "$GENPT_SRC/drivers/iommu/generic_pt/.kunitconfig"
+	       "$GENPT_TOOLS/configs/common.config"
+	       "$GENPT_TOOLS/configs/arm64.config")
+ARM_64K_FRAGMENT=$GENPT_TOOLS/configs/qemu-arm64-64k.config
+ARM_TOOLS_DIR=$GENPT_BUILD/qemu-arm64-tools
+ARM_KLOG=$GENPT_LOGS/e2e-arm64-kernel.log
+QEMU_ARM="qemu-system-aarch64"
+BUSYBOX_ARM64=$GENPT_BUILD/busybox-arm64/bin/busybox
 
 # QEMU trace events counted per boot (not vtd_dmar_translate & co: one per
 # DMA, far too many). Even so a strict boot has hundreds of thousands of
@@ -125,6 +171,15 @@ TRACE_EVENTS_FS="vtd_inv_desc"
 # The AMD cases' events: the invalidation commands and the page faults.
 TRACE_EVENTS_AMD="amdvi_pages_inval amdvi_all_inval amdvi_devtab_inval
 amdvi_iotlb_inval amdvi_page_fault"
+# The SMMUv3 cases' events: every command the SMMU consumes, by opcode
+# (smmuv3_cmdq_opcode: "<--- CMD_TLBI_NH_VA"; CMD_SYNC too, so a few per
+# unmap), the range invalidations with their stage (smmuv3_range_inval)
+# and the events recorded in the event queue (smmuv3_record_event, type
+# and StreamID). QEMU logs the address of each failed translation only as
+# a guest error ("<region> translation failed for iova=0x... (SMMU_EVT_...)",
+# -d guest_errors, into the same log): trace_counter keeps those lines
+# with the fault trace.
+TRACE_EVENTS_SMMU="smmuv3_cmdq_opcode smmuv3_range_inval smmuv3_record_event"
 
 # Cases: name, IOMMU device options (intel-iommu, or amd-iommu for
 # iommu=amd), kernel options, expectations
@@ -184,6 +239,20 @@ CASES=(
 # fail its probe, and every mock domain test fails. The mock's devices
 # cannot DMA, so nothing else runs; iommufd needs no IRQ remapping for them.
 "iommufd-mock|none|iommufd.allow_unsafe_interrupts=1|iommu=none ksft=1"
+# ARM SMMUv3 (expectations iommu=smmuv3 stage=<1|2> type= pgsize=
+# kernel=arm64|arm64-64k): QEMU 10.0's virt machine (machine type virt-9.1,
+# see boot_case) with iommu=smmuv3 and GICv3 (its ITS isolates MSIs), TCG.
+# The second field is a list of arm-smmuv3 properties, each given as
+# -global arm-smmuv3.<property>: stage=2 makes an SMMU with stage 2 only
+# (IDR0.S1P=0), so every domain is a stage 2 table; stage=1 one with
+# stage 1 only. The page
+# sizes are the granule of the kernel's page size (io-pgtable-arm's
+# restriction: 4K 2M 1G, or 64K 512M; 4T only with an OAS over 48 bits,
+# QEMU's is 44).
+"smmuv3|stage=1|iommu.strict=1|iommu=smmuv3 stage=1 type=DMA pgsize=0x40201000 kernel=arm64"
+"smmuv3-lazy|stage=1|iommu.strict=0|iommu=smmuv3 stage=1 type=DMA-FQ pgsize=0x40201000 kernel=arm64"
+"smmuv3-s2|stage=2|iommu.strict=1|iommu=smmuv3 stage=2 type=DMA pgsize=0x40201000 kernel=arm64"
+"smmuv3-64k|stage=1|iommu.strict=1|iommu=smmuv3 stage=1 type=DMA pgsize=0x20010000 kernel=arm64-64k"
 )
 QUICK_CASES="legacy39 scalable48"
 
@@ -208,10 +277,16 @@ GUEST_RESULTS_AMD="$GUEST_RESULTS_AMD vfio-detached"
 # and on genpt (not --baseline: 6.12 shows no AMD table), the levels of the
 # VFIO domain's table before and after the top mapping (genpt_edu's debugfs)
 GUEST_RESULTS_AMD_GENPT="vfio-top-growth"
+# On SMMUv3: no snoop control (the SMMU's coherency is in the memory
+# attributes of every table, IDR0.COHACC; vfio-pci needs it), the write of
+# the VFIO edu once detached from its IOAS (an abort STE), and the ID
+# registers and stream table entries the guest read (smmu_regs).
+GUEST_RESULTS_SMMU=$(echo "$GUEST_RESULTS" | tr ' ' '\n' | grep -vx 'vfio-snoop' | tr '\n' ' ')
+GUEST_RESULTS_SMMU="$GUEST_RESULTS_SMMU vfio-detached vfio-ste smmu-ste"
 
 usage() {
 	echo "usage: e2e.sh [--quick] [--list] [--baseline] [--define 'NAME|IOMMU-OPTS|KARGS|EXPECT'] [CASE...]" >&2
-	echo "       e2e.sh --kernel-only std|san | --config-only std|san" >&2
+	echo "       e2e.sh --kernel-only std|san|arm64|arm64-64k | --config-only std|san|arm64|arm64-64k" >&2
 	echo "cases: $(case_names)" >&2
 	exit 2
 }
@@ -242,7 +317,7 @@ while [ $# -gt 0 ]; do
 	case $1 in
 	--quick) quick=1 ;;
 	--kernel-only | --config-only)
-		if [ $# -lt 2 ] || [[ $2 != std && $2 != san ]]; then
+		if [ $# -lt 2 ] || [[ ! " std san arm64 arm64-64k " == *" $2 "* ]]; then
 			usage
 		fi
 		only=${1#--}
@@ -302,10 +377,14 @@ if [ $baseline = 1 ]; then
 	KLOG=$GENPT_LOGS/e2e-base-kernel.log
 	# 6.12 has no generic page table to select, nor its suites
 	FRAGMENTS=("${FRAGMENTS[0]}")
+	ARM_BDIR=$GENPT_BUILD/qemu-arm64-base
+	ARM_FRAGMENTS=("${ARM_FRAGMENTS[0]}")
+	ARM_TOOLS_DIR=$GENPT_BUILD/qemu-arm64-base-tools
+	ARM_KLOG=$GENPT_LOGS/e2e-arm64-base-kernel.log
 fi
 # The sanitizer kernel: its own build and module directories, kernel log
 # and initramfs; the tools are the same (same uapi).
-STD_BDIR=$BDIR STD_EDU_DIR=$EDU_DIR STD_KLOG=$KLOG
+STD_BDIR=$BDIR STD_EDU_DIR=$EDU_DIR STD_KLOG=$KLOG STD_TOOLS_DIR=$TOOLS_DIR
 
 # write_fragment FILE FRAGMENT...: the fragments, one after the other (a
 # later line wins), without the genpt lines on --baseline; FILE is
@@ -324,9 +403,38 @@ write_fragment() {
 	rm -f "$out.new"
 }
 
-# use_kernel std|san: point the kernel variables at one of the two.
+# use_kernel std|san|arm64|arm64-64k: point the kernel variables at one of
+# them. KARCH is the kernel's architecture (x86_64 or arm64), TOOLS_DIR
+# where the guest's tools for it are, KERNEL_IMAGE its boot image.
 use_kernel() {
-	if [ "$1" = san ]; then
+	KARCH=x86_64
+	TOOLS_DIR=$STD_TOOLS_DIR
+	KERNEL_IMAGE=arch/x86/boot/bzImage
+	case $1 in
+	arm64 | arm64-64k)
+		KARCH=arm64
+		TOOLS_DIR=$ARM_TOOLS_DIR
+		KERNEL_IMAGE=arch/arm64/boot/Image
+		BDIR=$ARM_BDIR
+		KLOG=$ARM_KLOG
+		FRAGMENT=$BDIR/e2e.config
+		INITRD=$E2E/initramfs-arm64.cpio.gz
+		if [ "$1" = arm64-64k ]; then
+			BDIR=$ARM_BDIR-64k
+			KLOG=${ARM_KLOG%-kernel.log}-64k-kernel.log
+			FRAGMENT=$BDIR/e2e-64k.config
+			INITRD=$E2E/initramfs-arm64-64k.cpio.gz
+			write_fragment "$FRAGMENT" "${ARM_FRAGMENTS[0]}" "$ARM_64K_FRAGMENT"
+		else
+			write_fragment "$FRAGMENT" "${ARM_FRAGMENTS[@]}"
+		fi
+		EDU_DIR=$BDIR-edu
+		;;
+	esac
+	mapfile -t MAKEVARS < <(genpt_make_vars "$KARCH")
+	if [ "$KARCH" = arm64 ]; then
+		:
+	elif [ "$1" = san ]; then
 		BDIR=$STD_BDIR-san
 		EDU_DIR=$STD_BDIR-san-edu
 		KLOG=${STD_KLOG%-kernel.log}-san-kernel.log
@@ -354,11 +462,12 @@ case_pt() {
 	echo "$pt"
 }
 
-# case_iommu NAME: intel, or amd (none) if the case's expectations say
-# iommu=amd (iommu=none).
+# case_iommu NAME: intel, or amd (none, smmuv3) if the case's expectations
+# say iommu=amd (iommu=none, iommu=smmuv3).
 case_iommu() {
 	case " $(case_field "$1" 3) " in
 	*" iommu=amd "*) echo amd ;;
+	*" iommu=smmuv3 "*) echo smmuv3 ;;
 	*" iommu=none "*) echo none ;;
 	*) echo intel ;;
 	esac
@@ -379,14 +488,19 @@ case_timeout() {
 	# KASAN and kmemleak's scans make the sanitizer boot several times
 	# slower under TCG
 	[ "$(case_kernel "$1")" = san ] && t=$((t * 3))
+	# an arm64 guest under TCG (every DMA through QEMU's SMMU model too)
+	[ "$(case_iommu "$1")" = smmuv3 ] && t=$((t * 2))
 	[ "$(case_ksft "$1")" = 1 ] && t=$((t + KSFT_TIMEOUT))
 	echo "$t"
 }
 
-# case_kernel NAME: std, or san if the case's expectations say kernel=san.
+# case_kernel NAME: std, or san (arm64, arm64-64k) if the case's
+# expectations say kernel=san (kernel=arm64, kernel=arm64-64k).
 case_kernel() {
 	case " $(case_field "$1" 3) " in
 	*" kernel=san "*) echo san ;;
+	*" kernel=arm64 "*) echo arm64 ;;
+	*" kernel=arm64-64k "*) echo arm64-64k ;;
 	*) echo std ;;
 	esac
 }
@@ -396,7 +510,7 @@ done
 [ -x /bin/busybox ] || genpt_die "/bin/busybox missing (package busybox-static; run deps.sh)"
 [ -r $QBOOT ] || genpt_die "$QBOOT missing (package qemu-system-data)"
 
-mkdir -p "$GENPT_LOGS" "$BDIR" "$EDU_DIR" "$TOOLS_DIR" "$E2E"
+mkdir -p "$GENPT_LOGS" "$BDIR" "$EDU_DIR" "$TOOLS_DIR" "$ARM_TOOLS_DIR" "$E2E"
 mapfile -t MAKEVARS < <(genpt_make_vars x86_64)
 kmake() {
 	make -C "$KSRC" O="$BDIR" "${MAKEVARS[@]}" "$@"
@@ -426,16 +540,22 @@ configure_kernel() {
 }
 
 build_kernel() {
-	local t0 pid ticks=0 what=kernel
+	local t0 pid ticks=0 what=kernel image=bzImage
 
-	[ "$BDIR" = "$STD_BDIR" ] || what="sanitizer kernel"
+	case $BDIR in
+	"$STD_BDIR") ;;
+	"$STD_BDIR-san") what="sanitizer kernel" ;;
+	*-64k) what="arm64 64K kernel" ;;
+	*) what="arm64 kernel" ;;
+	esac
+	[ "$KARCH" = arm64 ] && image=Image
 	t0=$(genpt_now)
 	echo "# genpt: $(date -u '+%F %T UTC') e2e $what build" >"$KLOG"
 	configure_kernel
 	genpt_msg "e2e: $what configured in $(genpt_elapsed "$t0")s; building it (${BDIR#"$GENPT_ROOT"/}, log: ${KLOG#"$GENPT_ROOT"/})"
 	# In the background, with a progress line every 30 seconds: a cold
 	# build takes minutes.
-	kmake -j"$GENPT_JOBS" bzImage modules >>"$KLOG" 2>&1 &
+	kmake -j"$GENPT_JOBS" "$image" modules >>"$KLOG" 2>&1 &
 	pid=$!
 	while kill -0 "$pid" 2>/dev/null; do
 		sleep 1
@@ -463,28 +583,50 @@ build_kernel() {
 }
 
 # The guest's user space tools: static, against this kernel's uapi headers
-# (Debian's linux-libc-dev predates iommufd's VFIO cdev interface).
+# (Debian's linux-libc-dev predates iommufd's VFIO cdev interface), for
+# the architecture of the kernel use_kernel chose (KARCH). On arm64 with
+# the cross compiler, vfio_edu and vfio_edu_errors once per page size
+# (EDU_PG: their page-sized IOVAs and lengths; the 64K ones are *-64k),
+# and smmu_regs; the iommufd selftests only for x86_64 (iommufd-mock).
 build_tools() {
-	local t0 bench=$GENPT_SRC/tools/testing/selftests/dma
+	local t0 bench=$GENPT_SRC/tools/testing/selftests/dma cc=gcc pg sfx
+	local pgs="4096"
 
 	t0=$(genpt_now)
+	if [ "$KARCH" = arm64 ]; then
+		cc=aarch64-linux-gnu-gcc
+		pgs="4096 65536"
+	fi
 	kmake headers_install >>"$KLOG" 2>&1 ||
 		genpt_die "make headers_install failed; log: ${KLOG#"$GENPT_ROOT"/}"
-	for tool in vfio_edu vfio_edu_errors; do
-		echo "# $tool" >>"$KLOG"
-		gcc -static -O2 -Wall -Wextra -Werror -I"$BDIR/usr/include" \
-			-o "$TOOLS_DIR/$tool" "$GENPT_TOOLS/qemu/$tool.c" \
-			"$GENPT_TOOLS/qemu/vfio_edu_common.c" >>"$KLOG" 2>&1 || {
-			grep -m 15 -E 'error|warning' "$KLOG" | sed 's/^/    /' >&2 || true
-			genpt_die "$tool build failed; log: ${KLOG#"$GENPT_ROOT"/}"
-		}
+	for pg in $pgs; do
+		sfx=""
+		[ "$pg" = 4096 ] || sfx=-$((pg / 1024))k
+		for tool in vfio_edu vfio_edu_errors; do
+			echo "# $tool$sfx" >>"$KLOG"
+			$cc -static -O2 -Wall -Wextra -Werror -DEDU_PG="$pg" \
+				-I"$BDIR/usr/include" \
+				-o "$TOOLS_DIR/$tool$sfx" "$GENPT_TOOLS/qemu/$tool.c" \
+				"$GENPT_TOOLS/qemu/vfio_edu_common.c" >>"$KLOG" 2>&1 || {
+				grep -m 15 -E 'error|warning' "$KLOG" | sed 's/^/    /' >&2 || true
+				genpt_die "$tool$sfx build failed; log: ${KLOG#"$GENPT_ROOT"/}"
+			}
+		done
 	done
 	# As tools/testing/selftests/dma/Makefile: the uapi headers and the
 	# tree's include/ (linux/map_benchmark.h).
 	echo "# dma_map_benchmark" >>"$KLOG"
-	gcc -static -O2 -I"$BDIR/usr/include" -I"$GENPT_SRC/include" \
+	$cc -static -O2 -I"$BDIR/usr/include" -I"$GENPT_SRC/include" \
 		-o "$TOOLS_DIR/dma_map_benchmark" "$bench/dma_map_benchmark.c" >>"$KLOG" 2>&1 ||
 		genpt_die "dma_map_benchmark build failed; log: ${KLOG#"$GENPT_ROOT"/}"
+	if [ "$KARCH" = arm64 ]; then
+		echo "# smmu_regs" >>"$KLOG"
+		$cc -static -O2 -Wall -Wextra -Werror -o "$TOOLS_DIR/smmu_regs" \
+			"$GENPT_TOOLS/qemu/smmu_regs.c" >>"$KLOG" 2>&1 ||
+			genpt_die "smmu_regs build failed; log: ${KLOG#"$GENPT_ROOT"/}"
+		genpt_msg "e2e: arm64 vfio_edu, vfio_edu_errors (4K, 64K), dma_map_benchmark and smmu_regs built in $(genpt_elapsed "$t0")s"
+		return
+	fi
 	# The iommufd selftests as the tree has them, with the harness's own
 	# flags (tools/testing/selftests/iommu/Makefile, lib.mk) and the
 	# definitions 6.12.y's backported tests lack (iommufd_selftest_compat.h).
@@ -506,6 +648,13 @@ build_tools() {
 # archive needs no root and no staging directory (/dev/console included).
 build_initramfs() {
 	local list=$E2E/initramfs.list gen=$BDIR/usr/gen_init_cpio applet
+	local busybox=/bin/busybox sfx="" tools="iommufd iommufd_fail_nth"
+
+	if [ "$KARCH" = arm64 ]; then
+		busybox=$BUSYBOX_ARM64
+		tools=smmu_regs
+		[[ $BDIR == *-64k ]] && sfx=-64k
+	fi
 
 	[ -x "$gen" ] || kmake usr/gen_init_cpio >>"$KLOG" 2>&1 ||
 		genpt_die "cannot build usr/gen_init_cpio"
@@ -516,17 +665,20 @@ build_initramfs() {
 		echo "dir /proc 0755 0 0"
 		echo "dir /sys 0755 0 0"
 		echo "dir /tmp 1777 0 0"
-		echo "file /bin/busybox /bin/busybox 0755 0 0"
+		echo "file /bin/busybox $busybox 0755 0 0"
+		# the host's busybox lists the applets (the arm64 one cannot run
+		# here); both are Debian's 1.35 busybox-static
 		for applet in $(/bin/busybox --list); do
 			[ "$applet" = busybox ] || echo "slink /bin/$applet busybox 0777 0 0"
 		done
 		echo "file /init $GENPT_TOOLS/qemu/init.sh 0755 0 0"
 		echo "file /genpt_edu.ko $EDU_DIR/genpt_edu.ko 0644 0 0"
-		echo "file /vfio_edu $TOOLS_DIR/vfio_edu 0755 0 0"
-		echo "file /vfio_edu_errors $TOOLS_DIR/vfio_edu_errors 0755 0 0"
+		echo "file /vfio_edu $TOOLS_DIR/vfio_edu$sfx 0755 0 0"
+		echo "file /vfio_edu_errors $TOOLS_DIR/vfio_edu_errors$sfx 0755 0 0"
 		echo "file /dma_map_benchmark $TOOLS_DIR/dma_map_benchmark 0755 0 0"
-		echo "file /iommufd $TOOLS_DIR/iommufd 0755 0 0"
-		echo "file /iommufd_fail_nth $TOOLS_DIR/iommufd_fail_nth 0755 0 0"
+		for applet in $tools; do
+			echo "file /$applet $TOOLS_DIR/$applet 0755 0 0"
+		done
 	} >"$list"
 	"$gen" -t 0 "$list" | gzip -9n >"$INITRD" ||
 		genpt_die "cannot build the initramfs"
@@ -545,7 +697,11 @@ build_initramfs() {
 # p-iotlb-pasid (granularity, val0 bits 5:4, 2: all of a PASID) or
 # p-iotlb-pages (3: pages within a PASID), in total and per domain ID
 # (val0 bits 31:16). The hex digits are taken apart by hand: mawk has no
-# strtonum().
+# strtonum(). SMMUv3: smmuv3_cmdq_opcode is also counted per opcode
+# ("cmd:CMD_TLBI_NH_VA"), smmuv3_range_inval per stage
+# ("range_inval@s1"); smmuv3_record_event and QEMU's failed translation
+# lines (guest errors) go to DIR/trace-faults.log, the latter counted as
+# smmuv3_translation_failed.
 trace_counter() {
 	awk -v faults="$1/trace-faults.log" '
 		# hexdigit(H, K): the value of the K-th hex digit from the
@@ -556,11 +712,22 @@ trace_counter() {
 				return 0
 			return index("0123456789abcdef", substr(h, length(h) - k + 1, 1)) - 1
 		}
+		# QEMU SMMUv3 failed translations (-d guest_errors)
+		/ translation failed for iova=0x/ {
+			n["smmuv3_translation_failed"]++
+			if (nf++ < 100000) print > faults
+			next
+		}
 		{
 			ev = $1; sub(/^.*:/, "", ev); n[ev]++
 			# and per domain ID, "<event>@0x<did>"
 			if (match($0, / domain 0x[0-9a-f]+/))
 				n[ev "@" substr($0, RSTART + 8, RLENGTH - 8)]++
+		}
+		# SMMUv3 commands by opcode, range invalidations by stage
+		ev == "smmuv3_cmdq_opcode" { n["cmd:" $NF]++ }
+		ev == "smmuv3_range_inval" && match($0, / stage=[0-9]+/) {
+			n["range_inval@s" substr($0, RSTART + 7, RLENGTH - 7)]++
 		}
 		ev == "vtd_inv_desc" {
 			type = lo = ""
@@ -578,15 +745,15 @@ trace_counter() {
 				n["p-iotlb-" g "@" sprintf("0x%x", did)]++
 			}
 		}
-		(ev == "vtd_dmar_fault" || ev == "amdvi_page_fault") && nf++ < 100000 { print > faults }
+		(ev == "vtd_dmar_fault" || ev == "amdvi_page_fault" || ev == "smmuv3_record_event") && nf++ < 100000 { print > faults }
 		END { for (ev in n) print ev, n[ev] }' >"$1/trace-counts.txt"
 }
 
 # boot_case NAME: one QEMU run; its console in build/e2e/NAME/console.log.
 boot_case() {
 	local name=$1 dir=$E2E/$1 vtd kargs snoop stage t0 rc=0 ev trace=() counter
-	local iommu_dev=() events=$TRACE_EVENTS
-	local timeout
+	local iommu_dev=() events=$TRACE_EVENTS machine=() qemu=$QEMU prop
+	local timeout console=ttyS0 tail=(no_timer_check)
 
 	timeout=$(case_timeout "$name")
 
@@ -601,7 +768,35 @@ boot_case() {
 		iommu_dev=()
 		events=""
 		;;
+	smmuv3)
+		# the SMMU is part of the virt machine: its properties are
+		# globals
+		iommu_dev=()
+		for prop in ${vtd//,/ }; do
+			iommu_dev+=(-global "arm-smmuv3.$prop")
+		done
+		# QEMU's failed translations, with their IOVA, are guest errors
+		iommu_dev+=(-d guest_errors)
+		events=$TRACE_EVENTS_SMMU
+		;;
 	esac
+	if [ "$(case_iommu "$name")" = smmuv3 ]; then
+		# pauth-impdef: TCG's fast pointer authentication, as kunit.py's
+		# arm64 machine. virt-9.1: from 9.2 on, virt sets its SMMU's
+		# stage property to "nested" (S1P and S2P) after the globals
+		# are applied, so -global arm-smmuv3.stage=... has no effect
+		# there; the 9.1 machine type leaves it to the global
+		# ("info qtree": stage = "nested" on virt-9.2 and 10.0 with
+		# stage=2 given, "2" on virt-9.1).
+		qemu=$QEMU_ARM
+		machine=(-machine "virt-9.1,iommu=smmuv3,gic-version=3" -accel tcg
+			 -cpu "max,pauth-impdef=on")
+		console=ttyAMA0
+		tail=()
+	else
+		machine=(-machine "q35,kernel-irqchip=split" -accel tcg -cpu max
+			 -bios "$QBOOT")
+	fi
 	kargs=$(case_field "$name" 2)
 	snoop=$(case_field "$name" 3 | sed -n 's/.*snoop=\([01]\).*/\1/p')
 	# genpt_edu's tests need the stage of the tables (genpt.stage)
@@ -618,7 +813,7 @@ boot_case() {
 	rm -rf "$dir"
 	mkdir -p "$dir"
 	truncate -s 64M "$dir/nvme.img" "$dir/virtio.img"
-	$QEMU --version | head -n 1 >"$dir/qemu-version"
+	$qemu --version | head -n 1 >"$dir/qemu-version"
 	# no_timer_check: on a loaded host the TCG guest can miss the IO-APIC
 	# timer check and panic ("timer doesn't work through
 	# Interrupt-remapped IO-APIC"), which says nothing about the IOMMU.
@@ -630,12 +825,12 @@ boot_case() {
 	[ $baseline = 1 ] || kargs="kunit.enable=0 $kargs"
 	kargs="$kargs genpt.ksft=$(case_ksft "$name")"
 	t0=$(genpt_now)
-	timeout --kill-after=10 "$timeout" $QEMU \
-		-machine q35,kernel-irqchip=split -accel tcg -cpu max -smp 2 -m 1G \
-		-nodefaults -display none -no-reboot -bios $QBOOT \
+	timeout --kill-after=10 "$timeout" $qemu \
+		"${machine[@]}" -smp 2 -m 1G \
+		-nodefaults -display none -no-reboot \
 		-serial "file:$dir/console.log" \
-		-kernel "$BDIR/arch/x86/boot/bzImage" -initrd "$INITRD" \
-		-append "console=ttyS0 panic=-1 oops=panic no_timer_check log_buf_len=4M $kargs genpt.mb=$MB genpt.snoop=${snoop:-0} genpt.bench=$BENCH genpt.stage=$stage" \
+		-kernel "$BDIR/$KERNEL_IMAGE" -initrd "$INITRD" \
+		-append "console=$console panic=-1 oops=panic ${tail[*]} log_buf_len=4M $kargs genpt.mb=$MB genpt.snoop=${snoop:-0} genpt.bench=$BENCH genpt.stage=$stage" \
 		"${iommu_dev[@]}" \
 		-device nvme,serial=genpt0,drive=nv0,addr=03.0 \
 		-drive "if=none,id=nv0,file=$dir/nvme.img,format=raw" \
@@ -698,6 +893,8 @@ check_case() {
 	if [ "$(case_iommu "$name")" = amd ]; then
 		r=$GUEST_RESULTS_AMD
 		[ $baseline = 1 ] || r="$r $GUEST_RESULTS_AMD_GENPT"
+	elif [ "$(case_iommu "$name")" = smmuv3 ]; then
+		r=$GUEST_RESULTS_SMMU
 	fi
 	[ "$(case_kernel "$name")" = san ] && r="$r $GUEST_RESULTS_SAN"
 	for r in $r; do
@@ -716,6 +913,8 @@ check_case() {
 	line=$(guest iommu)
 	if [ "$(case_iommu "$name")" = amd ]; then
 		check_amd_iommu "$line" "$exp" >>"$out"
+	elif [ "$(case_iommu "$name")" = smmuv3 ]; then
+		check_smmu_iommu "$line" "$exp" >>"$out"
 	else
 	cap=$(sed -n 's/.* cap=\(0x[0-9a-f]*\).*/\1/p' <<<"$line")
 	ecap=$(sed -n 's/.*ecap=\(0x[0-9a-f]*\).*/\1/p' <<<"$line")
@@ -752,6 +951,12 @@ check_case() {
 
 	if [ "$(case_iommu "$name")" = amd ]; then
 		check_vfio_top amd 64 >>"$out"
+	elif [ "$(case_iommu "$name")" = smmuv3 ]; then
+		{
+			check_smmu_tables "$log" "$exp" "$pgsize"
+			check_vfio_top smmuv3 "$(smmu_va "$log" "$exp")"
+			check_fault_reasons smmuv3
+		} >>"$out"
 	else
 		{
 			check_page_tables "$log" "$pt" "$aw" "$sm" "$pgsize"
@@ -987,8 +1192,110 @@ check_amd_iommu() {
 	fi
 }
 
+# smmu_field LINE NAME: the value of NAME=<value> in LINE.
+smmu_field() {
+	sed -n "s/.* $2=\([^ ]*\).*/\1/p" <<<" $1"
+}
+
+# case_stage EXPECT: the SMMU stage the case expects (stage=<1|2>).
+case_stage() {
+	local kv st=1
+
+	for kv in $1; do
+		case $kv in stage=*) st=${kv#stage=} ;; esac
+	done
+	echo "$st"
+}
+
+# check_smmu_iommu IOMMU-LINE EXPECT: the result "iommu-mode" of an SMMUv3
+# case: the ID registers the guest read (smmu_regs, /dev/mem) show the
+# stages the case asks for (IDR0.S1P/S2P: stage=1 S1P only, stage=2 S2P
+# only), coherent table walks (IDR0.COHACC, which vfio-pci requires) and
+# the 2-level stream table the driver then uses (IDR0.ST_LEVEL); IDR5's
+# granules and OAS are shown.
+check_smmu_iommu() {
+	local line=$1 idr0 idr5 st s1p s2p coh lvl gran="" want got oas
+
+	idr0=$(smmu_field "$line" idr0)
+	idr5=$(smmu_field "$line" idr5)
+	if [ -z "$idr0" ] || [ -z "$idr5" ]; then
+		echo "iommu-mode FAIL no SMMUv3 ID registers from the guest: ${line:-none}"
+		return
+	fi
+	st=$(case_stage "$2")
+	s1p=$(( (idr0 >> 1) & 1 ))
+	s2p=$(( idr0 & 1 ))
+	coh=$(( (idr0 >> 4) & 1 ))
+	lvl=$(( (idr0 >> 27) & 3 ))
+	[ $(( (idr5 >> 4) & 1 )) = 1 ] && gran="${gran}4K,"
+	[ $(( (idr5 >> 5) & 1 )) = 1 ] && gran="${gran}16K,"
+	[ $(( (idr5 >> 6) & 1 )) = 1 ] && gran="${gran}64K,"
+	oas=$(( idr5 & 7 ))
+	oas=$(echo "32 36 40 42 44 48 52 ?" | cut -d' ' -f$((oas + 1)))
+	want="s1p=$([ "$st" = 1 ] && echo 1 || echo 0) s2p=$([ "$st" = 2 ] && echo 1 || echo 0) cohacc=1"
+	got="s1p=$s1p s2p=$s2p cohacc=$coh"
+	if [ "$got" = "$want" ]; then
+		echo "iommu-mode PASS smmuv3 $got st_level=$lvl granules=${gran%,} oas=$oas (idr0=$idr0 idr1=$(smmu_field "$line" idr1) idr3=$(smmu_field "$line" idr3) idr5=$idr5)"
+	else
+		echo "iommu-mode FAIL smmuv3 $got, expected $want for stage $st (idr0=$idr0)"
+	fi
+}
+
+# smmu_va CONSOLE EXPECT: the IOVA width of the case's domains. Stage 1:
+# 48 bits (arm_smmu_domain_finalise(): min(48, VA_BITS) without IDR5.VAX,
+# which QEMU does not set); stage 2: the SMMU's IAS (max(OAS, 40 if it
+# has AArch32 tables)), from the driver's "ias <n>-bit" line.
+smmu_va() {
+	if [ "$(case_stage "$2")" = 1 ]; then
+		echo 48
+	else
+		grep -a -o 'ias [0-9]*-bit, oas' "$1" | head -n 1 | sed 's/ias \([0-9]*\)-bit.*/\1/' || true
+	fi
+}
+
+# check_smmu_tables CONSOLE EXPECT PGSIZE: the result "page-table" of an
+# SMMUv3 case, from what the hardware is given: the STE of every device
+# (smmu_regs: "GENPT_E2E_INFO: smmu-ste <bdf> sid=.. cfg=.. granule=..
+# tsz=.."; the VFIO edu's read by vfio_edu while its IOAS is mapped, the
+# others by init at the end) translates at the case's stage (Config
+# 0b101 stage 1 with its context descriptor 0 valid, 0b110 stage 2), with
+# the granule of the smallest page size (4K or 64K: the kernel's page
+# size) and the IOVA width of smmu_va (T0SZ or S2T0SZ = 64 - width).
+check_smmu_tables() {
+	local log=$1 st pgsize=$3 gran va want bdf line got bad="" detail=""
+
+	st=$(case_stage "$2")
+	case $(( pgsize & -pgsize )) in
+	4096) gran=4K ;;
+	16384) gran=16K ;;
+	65536) gran=64K ;;
+	*) gran="?" ;;
+	esac
+	va=$(smmu_va "$log" "$2")
+	want="cfg=s$st granule=$gran tsz=$(( 64 - ${va:-0} ))"
+	for bdf in $PT_BDFS; do
+		line=$(grep -a -o "GENPT_E2E_INFO: smmu-ste 0000:$bdf .*" "$log" | tail -n 1 | tr -d '\r' || true)
+		got="cfg=$(smmu_field "$line" cfg) granule=$(smmu_field "$line" granule) tsz=$(smmu_field "$line" tsz)"
+		if [ -z "$line" ]; then
+			bad="$bad; $bdf: no STE read"
+		elif [ "$got" != "$want" ]; then
+			bad="$bad; $bdf: $got"
+		fi
+		detail="$detail $bdf"
+	done
+	if [ -z "$va" ]; then
+		echo "page-table FAIL no IOVA width (no \"ias <n>-bit\" line from the driver)"
+	elif [ -z "$bad" ]; then
+		echo "page-table PASS$detail: STE $want (stage $st, ${va}-bit IOVA, $gran granule)"
+	else
+		echo "page-table FAIL expected $want:${bad#;}"
+	fi
+}
+
 # check_fault_reasons PT: the result "fault-reasons". The fault records of
-# the expected faults carry the reason QEMU 10.0 gives for the stage. Second
+# the expected faults carry the reason QEMU 10.0 gives for the stage. SMMUv3
+# (PT smmuv3), either stage: event 0x10 (F_TRANSLATION) for an unmapped
+# IOVA, 0x13 (F_PERMISSION) for the write to a read-only one. Second
 # stage: 0x05 (no write permission) for an unmapped IOVA and a read-only one
 # alike (vtd_iova_to_slpte()). First stage (vtd_iova_to_flpte()): 0x71 (P
 # clear in a first-level entry) for an unmapped IOVA, 0x85 (no write
@@ -1001,9 +1308,16 @@ check_fault_reasons() {
 		if [ "$pt" = x86_64 ]; then
 			want=0x71
 			[ "$r" = vfio-readonly-fault-logged ] && want=0x85
+		elif [ "$pt" = smmuv3 ]; then
+			want=0x10
+			[ "$r" = vfio-readonly-fault-logged ] && want=0x13
 		fi
 		line=$(guest "$r")
-		got=$(sed -n 's/^PASS .*\[fault reason \(0x[0-9a-f]*\)\].*/\1/p' <<<"$line")
+		if [ "$pt" = smmuv3 ]; then
+			got=$(sed -n 's/^PASS event \(0x[0-9a-f]*\) .*/\1/p' <<<"$line")
+		else
+			got=$(sed -n 's/^PASS .*\[fault reason \(0x[0-9a-f]*\)\].*/\1/p' <<<"$line")
+		fi
 		detail="$detail ${r%-fault-logged}=${got:-none}"
 		[ "$got" = "$want" ] || bad="$bad ${r%-fault-logged}=${got:-none} (want $want)"
 	done
@@ -1056,6 +1370,10 @@ check_trace() {
 	[ "$(case_iommu "$1")" = none ] && return
 	if [ "$(case_iommu "$1")" = amd ]; then
 		check_trace_amd "$1"
+		return
+	fi
+	if [ "$(case_iommu "$1")" = smmuv3 ]; then
+		check_trace_smmu "$1"
 		return
 	fi
 	for ev in $TRACE_EVENTS; do
@@ -1125,6 +1443,72 @@ check_trace_amd() {
 		echo "faults FAIL e2e_report.py failed" >>"$out"
 }
 
+# The SMMUv3 commands counted (smmuv3_cmdq_opcode, QEMU 10.0's names
+# without their SMMU_CMD_ prefix).
+SMMU_CMDS="TLBI_NH_VA TLBI_NH_VAA TLBI_NH_ASID TLBI_NH_ALL TLBI_S2_IPA
+TLBI_S12_VMALL TLBI_NSNH_ALL TLBI_EL2_ALL CFGI_STE CFGI_STE_RANGE CFGI_CD
+CFGI_CD_ALL PREFETCH_CONFIG ATC_INV SYNC"
+
+# check_trace_smmu NAME: check_trace for an SMMUv3 case, from the commands
+# QEMU's SMMU consumed. Results:
+# - iotlb-inv: unmaps happened, so the IOTLB was invalidated by address
+#   for the case's stage (CMD_TLBI_NH_VA and range invalidations of stage
+#   1, or CMD_TLBI_S2_IPA and stage 2 ones), and never for the other
+#   stage's tables (none exist); a lazy case's flush queue also
+#   invalidates whole domains (CMD_TLBI_NH_ASID, CMD_TLBI_S12_VMALL);
+# - cfg-inv: the driver installed STEs (CMD_CFGI_STE) and, on stage 1,
+#   context descriptors (CMD_CFGI_CD), with no ATS (no ATC invalidation:
+#   QEMU's SMMU and these devices have none);
+# - faults: as on VT-d, every event QEMU recorded and every one the guest
+#   logged must be one the guest announced (e2e_report.py faults).
+check_trace_smmu() {
+	local dir=$E2E/$1 counts=$E2E/$1/trace-counts.txt out=$E2E/$1/results.txt
+	local c n st lazy=0 detail="" va asid other range orange bad=""
+	local -A cmd rng
+
+	for c in $SMMU_CMDS; do
+		n=$(awk -v ev="cmd:SMMU_CMD_$c" '$1 == ev { print $2 }' "$counts")
+		echo "$c ${n:-0}" >>"$dir/invalidations.txt"
+		cmd[$c]=${n:-0}
+	done
+	for st in 1 2; do
+		n=$(awk -v ev="range_inval@s$st" '$1 == ev { print $2 }' "$counts")
+		echo "range_inval_stage$st ${n:-0}" >>"$dir/invalidations.txt"
+		rng[$st]=${n:-0}
+	done
+	st=$(case_stage "$(case_field "$1" 3)")
+	[ "$(case_field "$1" 3 | sed -n 's/.*type=\([^ ]*\).*/\1/p')" = DMA-FQ ] && lazy=1
+	if [ "$st" = 1 ]; then
+		va=${cmd[TLBI_NH_VA]} asid=${cmd[TLBI_NH_ASID]}
+		other=${cmd[TLBI_S2_IPA]} range=${rng[1]} orange=${rng[2]}
+		detail="NH_VA=$va NH_ASID=$asid range_s1=$range; S2_IPA=$other S12_VMALL=${cmd[TLBI_S12_VMALL]} range_s2=$orange"
+	else
+		va=${cmd[TLBI_S2_IPA]} asid=${cmd[TLBI_S12_VMALL]}
+		other=$((cmd[TLBI_NH_VA] + cmd[TLBI_NH_ASID])) range=${rng[2]} orange=${rng[1]}
+		detail="S2_IPA=$va S12_VMALL=$asid range_s2=$range; NH_VA=${cmd[TLBI_NH_VA]} NH_ASID=${cmd[TLBI_NH_ASID]} range_s1=$orange"
+	fi
+	[ "$va" -gt 0 ] && [ "$range" -gt 0 ] || bad="$bad, no stage $st invalidation by address"
+	[ "$other" = 0 ] && [ "$orange" = 0 ] || bad="$bad, invalidations of the other stage"
+	[ $lazy = 0 ] || [ "$asid" -gt 0 ] || bad="$bad, no whole-domain invalidation (lazy: the flush queue)"
+	if [ -z "$bad" ]; then
+		echo "iotlb-inv PASS stage $st: $detail; SYNC=${cmd[SYNC]}" >>"$out"
+	else
+		echo "iotlb-inv FAIL ${bad#, }: $detail" >>"$out"
+	fi
+	bad=""
+	[ "${cmd[CFGI_STE]}" -gt 0 ] || bad="$bad, no CFGI_STE"
+	[ "$st" = 2 ] || [ $((cmd[CFGI_CD] + cmd[CFGI_CD_ALL])) -gt 0 ] || bad="$bad, no CFGI_CD"
+	[ "${cmd[ATC_INV]}" = 0 ] || bad="$bad, ATC invalidations without ATS"
+	detail="CFGI_STE=${cmd[CFGI_STE]} CFGI_STE_RANGE=${cmd[CFGI_STE_RANGE]} CFGI_CD=${cmd[CFGI_CD]} CFGI_CD_ALL=${cmd[CFGI_CD_ALL]} ATC_INV=${cmd[ATC_INV]}"
+	if [ -z "$bad" ]; then
+		echo "cfg-inv PASS $detail" >>"$out"
+	else
+		echo "cfg-inv FAIL ${bad#, }: $detail" >>"$out"
+	fi
+	python3 "$GENPT_TOOLS/e2e_report.py" faults "$dir" >>"$out" ||
+		echo "faults FAIL e2e_report.py failed" >>"$out"
+}
+
 # --- main --------------------------------------------------------------------
 
 t_all=$(genpt_now)
@@ -1142,7 +1526,7 @@ kernel-only)
 	;;
 esac
 kernels=()
-for k in std san; do
+for k in std san arm64 arm64-64k; do
 	for c in "${selected[@]}"; do
 		if [ "$(case_kernel "$c")" = $k ]; then
 			kernels+=("$k")
@@ -1150,11 +1534,23 @@ for k in std san; do
 		fi
 	done
 done
+if [[ " ${kernels[*]} " == *" arm64"* ]]; then
+	command -v $QEMU_ARM >/dev/null || genpt_die "$QEMU_ARM not found (run tools/testing/genpt/deps.sh)"
+	[ -x "$BUSYBOX_ARM64" ] ||
+		genpt_die "${BUSYBOX_ARM64#"$GENPT_ROOT"/} missing (Debian's busybox-static for arm64; run deps.sh)"
+fi
 for k in "${kernels[@]}"; do
 	use_kernel "$k"
 	build_kernel
 done
-build_tools
+# the tools once per architecture, against the first kernel of it
+tools_built=""
+for k in "${kernels[@]}"; do
+	use_kernel "$k"
+	[[ " $tools_built " == *" $KARCH "* ]] && continue
+	build_tools
+	tools_built="$tools_built $KARCH"
+done
 for k in "${kernels[@]}"; do
 	use_kernel "$k"
 	build_initramfs
@@ -1171,13 +1567,13 @@ for c in "${selected[@]}"; do
 done
 
 echo
-echo "genpt e2e: Intel VT-d and AMD IOMMU under QEMU ($(${QEMU} --version | head -n 1))"
+echo "genpt e2e: Intel VT-d, AMD IOMMU and ARM SMMUv3 under QEMU ($(${QEMU} --version | head -n 1))"
 passed=0
 failed=0
 skipped=0
 for c in "${selected[@]}"; do
 	echo
-	echo "== $c: $(case_iommu "$c" | sed 's/intel/intel-iommu/; s/amd/amd-iommu/; s/none/no IOMMU:/') $(case_field "$c" 1); $(case_field "$c" 2)"
+	echo "== $c: $(case_iommu "$c" | sed 's/intel/intel-iommu/; s/amd/amd-iommu/; s/none/no IOMMU:/; s/smmuv3/virt,iommu=smmuv3 arm-smmuv3/') $(case_field "$c" 1); $(case_field "$c" 2)"
 	while read -r test status detail; do
 		printf '  %-18s %-4s %s\n' "$test" "$status" "$detail"
 		case $status in

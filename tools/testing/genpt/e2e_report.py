@@ -3,11 +3,12 @@
 """Host side analysis of the genpt end-to-end boots (e2e.sh).
 
   e2e_report.py faults CASE_DIR
-      Sorts every DMAR (VT-d) or IO_PAGE_FAULT (AMD) fault of one boot
-      into expected (announced by the guest with GENPT_E2E_EXPECT_FAULT)
-      and unexpected: the faults QEMU traced (vtd_dmar_fault,
-      amdvi_page_fault; trace-faults.log) and the fault records of the
-      guest's kernel log (console.log). Writes CASE_DIR/faults.txt and
+      Sorts every DMAR (VT-d), IO_PAGE_FAULT (AMD) or SMMUv3 event fault of
+      one boot into expected (announced by the guest with
+      GENPT_E2E_EXPECT_FAULT) and unexpected: the faults QEMU traced
+      (vtd_dmar_fault, amdvi_page_fault, the SMMUv3's failed translations
+      and smmuv3_record_event; trace-faults.log) and the fault records of
+      the guest's kernel log (console.log). Writes CASE_DIR/faults.txt and
       prints one result line "faults PASS|FAIL <detail>": FAIL if a fault
       was not announced, or an announced one is not in QEMU's trace.
   e2e_report.py run-report CASE_DIR --spec 'NAME|IOMMU-OPTS|KARGS|EXPECT'
@@ -51,6 +52,20 @@ GUEST_FAULT_AMD = re.compile(r' [0-9a-f]{4}:([0-9a-f]{2}):([0-9a-f]{2})\.([0-7])
                              r'address=(0x[0-9a-f]+)')
 TRACE_FAULT_AMD = re.compile(r'(?:^|:)amdvi_page_fault error: page fault accessing '
                              r'guest physical address (0x[0-9a-f]+)')
+# QEMU 10.0's SMMUv3: a failed translation as a guest error (-d
+# guest_errors), on the memory region of the device, named
+# "smmuv3-iommu-memory-region-<devfn>-<n>" (decimal; n counts the regions
+# made: smmu_find_add_as(); every device is on bus 0 here); and the event
+# it recorded (smmuv3_record_event), with the StreamID only.
+TRACE_FAULT_SMMU = re.compile(r'smmuv3-iommu-memory-region-(\d+)-\d+ translation '
+                              r'failed for iova=(0x[0-9a-f]+) \((SMMU_EVT_\w+)\)')
+TRACE_EVENT_SMMU = re.compile(r'(?:^|:)smmuv3_record_event (SMMU_EVT_\w+) '
+                              r'sid=(0x[0-9a-f]+)')
+# The 6.12 SMMUv3 driver's log of an event it does not handle
+# (arm_smmu_evtq_thread()): "event 0x<id> received:", then its four double
+# words, one per line: dw0 bits 63:32 the StreamID, dw2 the input address.
+GUEST_EVENT_SMMU = re.compile(r'arm-smmu-v3 \S+: event (0x[0-9a-f]+) received:')
+GUEST_EVENT_WORD = re.compile(r'arm-smmu-v3 \S+: \s*(0x[0-9a-f]{16})$')
 
 
 def sid(bus, dev, fn):
@@ -90,10 +105,23 @@ def faults(args):
     report = []
     traced = set()
     trace_exp = trace_unexp = 0
+    events = 0
     for line in trace:
         m = TRACE_FAULT.search(line)
         if m:
             key = (int(m.group(1), 16), page(m.group(3)))
+        elif TRACE_FAULT_SMMU.search(line):
+            m = TRACE_FAULT_SMMU.search(line)
+            key = (int(m.group(1)), page(m.group(2)))
+        elif TRACE_EVENT_SMMU.search(line):
+            # no address: an event of a device with an announced fault
+            m = TRACE_EVENT_SMMU.search(line)
+            if any(k[0] == int(m.group(2), 16) for k in expected):
+                events += 1
+            else:
+                trace_unexp += 1
+                report.append('unexpected trace: ' + line)
+            continue
         else:
             m = TRACE_FAULT_AMD.search(line)
             if not m:
@@ -108,7 +136,30 @@ def faults(args):
             trace_unexp += 1
             report.append('unexpected trace: ' + line)
     log_exp = log_unexp = 0
+    smmu_evt = None
     for line in guest_kernel_log(console):
+        m = GUEST_EVENT_SMMU.search(line)
+        if m:
+            smmu_evt = [m.group(1)]
+            continue
+        m = GUEST_EVENT_WORD.search(line)
+        if smmu_evt is not None and m:
+            smmu_evt.append(int(m.group(1), 16))
+            if len(smmu_evt) < 5:
+                continue
+            key = (smmu_evt[1] >> 32, smmu_evt[3] & ~0xfff)
+            if key in expected:
+                log_exp += 1
+            else:
+                log_unexp += 1
+                report.append('unexpected log: event %s sid %#x addr %#x' %
+                              (smmu_evt[0], key[0], smmu_evt[3]))
+            smmu_evt = None
+            continue
+        if 'arm-smmu-v3' in line and ' event ' in line:
+            log_unexp += 1
+            report.append('unexpected log (unparsed): ' + line)
+            continue
         m = GUEST_FAULT_AMD.search(line)
         if m:
             key = (sid(*m.group(1, 2, 3)), page(m.group(4)))
@@ -142,6 +193,8 @@ def faults(args):
                       (name, key[0], key[1], 'traced' if seen else 'NOT TRACED'))
     summary = ('expected=%d (trace %d, log %d) unexpected: trace %d, log %d'
                % (len(expected), trace_exp, log_exp, trace_unexp, log_unexp))
+    if events:
+        summary += ' (SMMU events recorded %d)' % events
     with open(os.path.join(args.case_dir, 'faults.txt'), 'w') as f:
         f.write('\n'.join(report + [summary]) + '\n')
     ok = not trace_unexp and not log_unexp and not missing

@@ -18,14 +18,18 @@
 # (tab separated).
 # A build failure, crash, timeout or missing result counts as a failure.
 #
-# i386, i386-pae and arm64 are one "kunit.py run" each. The x86_64 ones
-# run on the kernels of the end-to-end tests, so that a cold "make test"
-# builds two x86_64 kernels, not four: x86_64 on e2e.sh's std kernel
-# (build/qemu-x86_64: configs/qemu-x86_64.config plus the fragments
-# kunit.py would use, production), x86_64-debug on its san kernel
-# (build/qemu-x86_64-san: the same plus configs/debug.config: sanitizers,
-# kmemleak). "e2e.sh --kernel-only" builds them; they are booted here on
-# kunit.py's QEMU machine, and "kunit.py parse" reads the console. x86_64
+# i386 and i386-pae are one "kunit.py run" each. The x86_64 and arm64
+# ones run on the kernels of the end-to-end tests, so that a cold "make
+# test" builds three kernels for them, not six: x86_64 on e2e.sh's std
+# kernel (build/qemu-x86_64: configs/qemu-x86_64.config plus the
+# fragments kunit.py would use, production), x86_64-debug on its san
+# kernel (build/qemu-x86_64-san: the same plus configs/debug.config:
+# sanitizers, kmemleak), arm64 on its 4K arm64 kernel (build/qemu-arm64:
+# configs/qemu-arm64.config plus arm64's KUnit fragments, among them
+# configs/arm64.config with the SMMUv3 driver and its KUnit suite).
+# "e2e.sh --kernel-only" builds them; they are booted here on kunit.py's
+# QEMU machine of the architecture, and "kunit.py parse" reads the
+# console. x86_64
 # stops after the suites (kunit_shutdown=reboot); x86_64-debug boots on
 # into an initramfs whose init (qemu/kunit-debug-init.sh) scans for leaks
 # once the built-in suites have run. Two more result lines then go to its
@@ -64,16 +68,21 @@ JSON=$GENPT_RESULTS/$ARCH.json
 RES=$GENPT_RESULTS/kunit-$ARCH.res
 mkdir -p "$GENPT_LOGS" "$GENPT_RESULTS" "$BDIR"
 
-# The x86_64 configurations boot e2e.sh's kernels (std or san).
+# The x86_64 configurations boot e2e.sh's kernels (std or san), arm64 its
+# 4K arm64 kernel (arm64).
 own=""
 case $ARCH in
 x86_64) own=std ;;
 x86_64-debug) own=san ;;
+arm64) own=arm64 ;;
 esac
 
 # The fragments, in kunit.py's order (a later one wins).
 frags=()
-[ -n "$own" ] && frags+=("$GENPT_TOOLS/configs/qemu-x86_64.config")
+case $own in
+std | san) frags+=("$GENPT_TOOLS/configs/qemu-x86_64.config") ;;
+arm64) frags+=("$GENPT_TOOLS/configs/qemu-arm64.config") ;;
+esac
 frags+=("$GENPT_SRC/drivers/iommu/generic_pt/.kunitconfig" "$GENPT_TOOLS/configs/common.config")
 # Options of one configuration only (the AMD IOMMU driver on x86_64).
 [ -f "$GENPT_TOOLS/configs/$BASE.config" ] && frags+=("$GENPT_TOOLS/configs/$BASE.config")
@@ -158,25 +167,32 @@ build_initramfs() {
 	"$gen" -t 0 "$list" >"$BDIR/genpt-initramfs.cpio"
 }
 
-# The x86_64 configurations: build e2e.sh's kernel, boot it ourselves,
-# parse. x86_64-debug without kunit_shutdown, so that init runs after the
-# suites. Output in $LOG; returns the first failing step's status.
-# boot_note says why the boot failed.
+# The x86_64 and arm64 configurations: build e2e.sh's kernel, boot it
+# ourselves, parse. x86_64-debug without kunit_shutdown, so that init runs
+# after the suites. Output in $LOG; returns the first failing step's
+# status. boot_note says why the boot failed.
 run_own() {
 	local con=$BDIR/test.log qrc cmdline kernel=$BDIR/arch/x86/boot/bzImage tq
-	local initrd=()
+	local initrd=() qemu=(qemu-system-x86_64 -bios qboot.rom) console=ttyS0
 
 	local klog=e2e-kernel.log
 
 	[ "$own" = san ] && klog=e2e-san-kernel.log
+	if [ "$own" = arm64 ]; then
+		# kunit.py's arm64 machine (qemu_configs/arm64.py), no SMMU
+		klog=e2e-arm64-kernel.log
+		kernel=$BDIR/arch/arm64/boot/Image
+		qemu=(qemu-system-aarch64 -machine virt -cpu "max,pauth-impdef=on")
+		console=ttyAMA0
+	fi
 	echo "# genpt: $GENPT_TOOLS/e2e.sh --kernel-only $own (build log: build/logs/$klog)"
 	"$GENPT_TOOLS/e2e.sh" --kernel-only "$own" </dev/null 2>&1 || return 1
 	config_note=$(check_fragments)
 	[ -z "$config_note" ] || return 1
 
-	# As kunit.py's x86_64 QEMU (qemu_configs/x86_64.py). panic=-1: a
+	# As kunit.py's x86_64 and arm64 QEMU (qemu_configs/). panic=-1: a
 	# panic reboots, which ends QEMU (-no-reboot) at once.
-	cmdline="console=ttyS0 panic=-1 kunit.enable=1${SUITE:+ kunit.filter_glob=$SUITE}"
+	cmdline="console=$console panic=-1 kunit.enable=1${SUITE:+ kunit.filter_glob=$SUITE}"
 	if [ $debug = 1 ]; then
 		# and the initramfs; the kmemleak file is in debugfs
 		build_initramfs 2>&1 || { boot_note="cannot build the initramfs"; return 1; }
@@ -187,8 +203,8 @@ run_own() {
 	echo "# genpt: booting $kernel (console: ${con#"$GENPT_ROOT"/}, timeout ${GENPT_KUNIT_TIMEOUT}s)"
 	echo "# genpt: -append '$cmdline'"
 	tq=$(genpt_now)
-	timeout --kill-after=10 "$GENPT_KUNIT_TIMEOUT" qemu-system-x86_64 \
-		-nodefaults -m 1024 -smp "$GENPT_KUNIT_CPUS" -bios qboot.rom \
+	timeout --kill-after=10 "$GENPT_KUNIT_TIMEOUT" "${qemu[@]}" \
+		-nodefaults -m 1024 -smp "$GENPT_KUNIT_CPUS" \
 		-display none -monitor none -no-reboot -serial "file:$con" \
 		-kernel "$kernel" "${initrd[@]}" \
 		-append "$cmdline" </dev/null >"$BDIR/qemu.log" 2>&1

@@ -8,6 +8,8 @@
 #   <arch>/                           out-of-tree KUnit build per config
 #   qemu-x86_64[-san]/                the e2e kernels, also the x86_64
 #                                     and x86_64-debug KUnit builds
+#   qemu-arm64[-64k]/                 the arm64 e2e kernels (smmuv3 cases),
+#                                     the 4K one also the arm64 KUnit build
 #   logs/, results/                   per-run output
 # The compiler cache lives outside the checkout, in
 # ${XDG_CACHE_HOME:-~/.cache}/genpt-ccache, so that a fresh clone on the
@@ -110,12 +112,14 @@ genpt_make_vars() {
 	fi
 }
 
-# The build directory of a KUnit configuration. The x86_64 ones run on the
-# kernels of the end-to-end tests (e2e.sh: std and san, see kunit.sh).
+# The build directory of a KUnit configuration. The x86_64 and arm64 ones
+# run on the kernels of the end-to-end tests (e2e.sh: std, san and arm64,
+# see kunit.sh).
 genpt_build_dir() {
 	case $1 in
 	x86_64) printf '%s/qemu-x86_64' "$GENPT_BUILD" ;;
 	x86_64-debug) printf '%s/qemu-x86_64-san' "$GENPT_BUILD" ;;
+	arm64) printf '%s/qemu-arm64' "$GENPT_BUILD" ;;
 	*) printf '%s/%s' "$GENPT_BUILD" "$1" ;;
 	esac
 }

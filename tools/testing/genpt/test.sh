@@ -4,7 +4,8 @@
 # "make test": deps -> assemble -> KUnit on every configuration (the
 # production builds x86_64, i386, i386-pae, arm64, then x86_64-debug with
 # the sanitizers and a kmemleak scan) -> the end-to-end matrix (e2e.sh:
-# Intel VT-d under QEMU) -> static checks, with the wall-clock time of each
+# Intel VT-d and AMD on x86_64, ARM SMMUv3 on arm64, under QEMU) -> static
+# checks, with the wall-clock time of each
 # stage and a summary. The last line is "N passed, N failed[, N skipped]",
 # summed over every KUnit result of every configuration, the kmemleak and
 # sanitizer results of the debug one, every result of every e2e boot, plus

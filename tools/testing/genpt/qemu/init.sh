@@ -19,6 +19,13 @@
 #   00:07.0 edu bound to dma_map_benchmark: /dma_map_benchmark, DMA API
 #           map/unmap latencies (printed, never judged).
 #
+# The same runs on arm64 under QEMU's virt machine with an SMMUv3 (e2e.sh's
+# smmuv3 cases): the IOMMU's ID registers then come from /smmu_regs
+# (/dev/mem), the faults are the SMMU's events in the kernel log ("event
+# 0x10 received:" and its four double words: StreamID, address), and at
+# the end /smmu_regs prints the STE and CD of every DMA API device (result
+# smmu-ste; vfio_edu reads the VFIO edu's while it is mapped).
+#
 # With genpt.ksft=1 (a boot without an IOMMU) it runs only the kernel's
 # iommufd selftests (tools/testing/selftests/iommu: /iommufd and
 # /iommufd_fail_nth) against the mock domain of CONFIG_IOMMUFD_TEST; every
@@ -74,9 +81,16 @@ for arg in $(cat /proc/cmdline); do
 	esac
 done
 
-# The IOMMU: AMD's or VT-d
+# The IOMMU: AMD's, an ARM SMMUv3 (arm64: "smmu3.<base address>") or VT-d
 iommu=intel
 [ -d /sys/class/iommu/ivhd0 ] && iommu=amd
+smmu_base=""
+for d in /sys/class/iommu/smmu3.*; do
+	[ -e "$d" ] || continue
+	iommu=smmuv3
+	smmu_base=${d##*/smmu3.}
+	break
+done
 
 VFIO_BDF=0000:00:06.0
 BENCH_BDF=0000:00:07.0
@@ -100,6 +114,20 @@ check_iommu() {
 	if [ "$iommu" = amd ]; then
 		d=/sys/class/iommu/ivhd0/amd-iommu
 		result iommu PASS "amd cap=0x$(cat $d/cap) features=0x$(cat $d/features)"
+		return
+	fi
+	# SMMUv3: the ID registers, read by smmu_regs through /dev/mem (the
+	# driver has no debugfs and prints only a summary); e2e.sh checks
+	# the stages and coherency the case asks for
+	if [ "$iommu" = smmuv3 ]; then
+		regs=$(/smmu_regs "$smmu_base" 2>&1)
+		echo "$regs"
+		regs=$(echo "$regs" | sed -n 's/^GENPT_E2E_INFO: smmu-idr //p')
+		if [ -n "$regs" ]; then
+			result iommu PASS "smmuv3 base=$smmu_base $regs"
+		else
+			result iommu FAIL "smmuv3 at $smmu_base: ID registers unreadable"
+		fi
 		return
 	fi
 
@@ -169,12 +197,52 @@ amd_fault_at() {
 	done
 }
 
+# smmu_events: the SMMUv3 events in the kernel log, one per line, "<id>
+# <dw0> <dw1> <dw2> <dw3>": 6.12's arm_smmu_evtq_thread() logs an event it
+# does not handle itself (no stall, no PRI) as "event 0x<id> received:"
+# and its four double words, one per line.
+smmu_events() {
+	dmesg | awk '
+		/ event 0x[0-9a-f]+ received:$/ {
+			for (i = 1; i < NF; i++)
+				if ($i == "event")
+					id = $(i + 1)
+			w = ""
+			n = 0
+			next
+		}
+		id != "" && $NF ~ /^0x[0-9a-f]+$/ {
+			w = w " " $NF
+			if (++n == 4) {
+				print id w
+				id = ""
+			}
+		}'
+}
+
+# smmu_fault_at SID PAGE: the first event of smmu_events (stdin) of
+# StreamID SID (dw0 bits 63:32) at an input address (dw2) in PAGE.
+smmu_fault_at() {
+	local id w0 w1 w2 w3
+
+	while read -r id w0 w1 w2 w3; do
+		if [ $((w0 >> 32)) = $(($1)) ] && [ $((w2 & ~0xfff)) = $(($2)) ]; then
+			case $id in
+			0x10) id="$id (F_TRANSLATION)" ;;
+			0x13) id="$id (F_PERMISSION)" ;;
+			esac
+			echo "event $id sid=$(printf '%#x' $((w0 >> 32))) addr=$w2 evt=$w0:$w1:$w2:$w3"
+			return
+		fi
+	done
+}
+
 # check_fault_logged NAME BDF IOVA: the DMAR write fault of BDF at IOVA is
 # in the kernel log (result NAME), whatever its reason: it depends on the
 # stage (second: 0x05; first: 0x71 unmapped, 0x85 read-only), which e2e.sh
 # checks (fault-reasons).
 check_fault_logged() {
-	local name=$1 bdf=$2 iova fault
+	local name=$1 bdf=$2 iova fault df
 
 	# The fault record has the page address without leading zeroes and
 	# the bus:dev.fn without the PCI domain.
@@ -182,7 +250,13 @@ check_fault_logged() {
 	bdf=${bdf#*:}
 	fault=""
 	for _ in $(seq 10); do
-		if [ "$iommu" = amd ]; then
+		if [ "$iommu" = smmuv3 ]; then
+			# StreamID = RID (bus << 8 | dev << 3 | fn) on QEMU's virt
+			# machine
+			df=${bdf#*:}
+			fault=$(smmu_events | smmu_fault_at \
+				"$(( (0x${bdf%%:*} << 8) | (0x${df%.*} << 3) | ${df#*.} ))" "$iova")
+		elif [ "$iommu" = amd ]; then
 			fault=$(dmesg | grep -E " 0000:$bdf: Event logged \[IO_PAGE_FAULT domain=0x[0-9a-f]+ address=0x[0-9a-f]+ " |
 				amd_fault_at "$iova")
 		else
@@ -211,10 +285,12 @@ check_expected_faults() {
 # genpt_edu.ko runs its tests in probe; its results and the expected DMAR
 # fault are in the kernel log.
 check_edu() {
-	local first=0
+	local first=0 amd=0 smmu=0
 
 	[ "$stage" = first ] && first=1
-	if ! insmod /genpt_edu.ko first_stage=$first amd=$([ "$iommu" = amd ] && echo 1 || echo 0); then
+	[ "$iommu" = amd ] && amd=1
+	[ "$iommu" = smmuv3 ] && smmu=1
+	if ! insmod /genpt_edu.ko first_stage=$first amd=$amd smmu=$smmu; then
 		result edu-load FAIL "insmod genpt_edu.ko failed"
 		return
 	fi
@@ -356,7 +432,9 @@ bind_override $BENCH_BDF dma_map_benchmark && bench_bound=1
 
 check_iommu
 check_group nvme 0000:00:03.0
-check_group edu 0000:00:04.0
+# On arm64 (device tree) a device joins its IOMMU group when a driver
+# binds: the edu's once genpt_edu.ko is loaded.
+[ "$iommu" = smmuv3 ] || check_group edu 0000:00:04.0
 check_group virtio 0000:00:05.0
 
 if dd if=/dev/urandom of=/tmp/data bs=1M count=$((mb + 1)) status=none; then
@@ -367,6 +445,7 @@ else
 fi
 
 check_edu
+[ "$iommu" = smmuv3 ] && check_group edu 0000:00:04.0
 check_vfio
 check_dmabench dmabench-g1 -t 1 -g 1
 check_dmabench dmabench-g512 -t 1 -g 512
@@ -383,6 +462,17 @@ fi
 for bdf in 0000:00:03.0 0000:00:04.0 0000:00:05.0 $VFIO_BDF $BENCH_BDF; do
 	echo "GENPT_E2E_INFO: group $bdf $(cat "/sys/bus/pci/devices/$bdf/iommu_group/type" 2>/dev/null)"
 done
+# SMMUv3: the STE (and CD) of every DMA API device as the SMMU sees them;
+# the VFIO edu's was read by vfio_edu while its IOAS was mapped
+if [ "$iommu" = smmuv3 ]; then
+	if out=$(/smmu_regs "$smmu_base" 0000:00:03.0 0000:00:04.0 0000:00:05.0 $BENCH_BDF 2>&1); then
+		echo "$out"
+		result smmu-ste PASS "$(echo "$out" | grep -c 'smmu-ste .* cfg=') STEs read"
+	else
+		echo "$out"
+		result smmu-ste FAIL "smmu_regs: $(echo "$out" | tail -n 1)"
+	fi
+fi
 head -n 40 /sys/kernel/debug/iommu/intel/dmar_translation_struct 2>/dev/null |
 	sed 's/^/GENPT_E2E_CTX: /'
 for bdf in 0000:00:03.0 0000:00:04.0 0000:00:05.0 $BENCH_BDF; do

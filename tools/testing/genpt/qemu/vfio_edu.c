@@ -38,6 +38,15 @@
  * content only, and one more: once the device is detached from the IOAS
  * (blocked domain), its write to the top mapping must not land.
  *
+ * On an ARM SMMUv3 (/sys/class/iommu/smmu3.<base>) IOMMU_GET_HW_INFO has no
+ * data either (6.12's driver has no hw_info op), and there is no snoop
+ * control to check (the SMMU's coherency is IDR0.COHACC and the tables'
+ * memory attributes); instead, while the IOAS is mapped, /smmu_regs prints
+ * the device's STE and CD as the SMMU reads them (result vfio-ste; e2e.sh
+ * checks the stage and granule), and the write after the detach is
+ * checked as on AMD. Its faults are logged, as on VT-d. Page-sized IOVAs
+ * and lengths are in EDU_PG units (the kernel's page size).
+ *
  * Output on stdout, one line per result, "GENPT_E2E: <name> PASS|FAIL ...";
  * "GENPT_E2E_INFO: ..." lines are information; a DMA that must fault is
  * announced first by "GENPT_E2E_EXPECT_FAULT: <name> write <bdf> 0x<iova>"
@@ -46,6 +55,7 @@
  * results (capped).
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -61,7 +71,8 @@
 #include "vfio_edu_common.h"
 
 #define BUF_SIZE		(2 * SZ_2M)
-#define RO_SIZE			(16 * SZ_4K)
+/* 16 pages: edu reads the 4th, its write to the 8th must fault */
+#define RO_SIZE			(16 * EDU_PG)
 
 /* IOVAs below the top mapping; the top one comes from the IOVA ranges. */
 #define IOVA_LOW		0x40000000ULL	/* 1 GiB, 2 MiB aligned */
@@ -86,8 +97,66 @@ struct pasid_entry_dump {
 	unsigned long long val[3];
 };
 
-/* The IOMMU is AMD's (else VT-d) */
-static bool amd;
+/* The IOMMU is AMD's or an ARM SMMUv3 (else VT-d) */
+static bool amd, smmu;
+/* the SMMUv3's base address, from its sysfs name "smmu3.<base>" */
+static char smmu_base[40];
+
+/* An SMMUv3 in /sys/class/iommu: its base address into smmu_base. */
+static bool find_smmu(void)
+{
+	struct dirent *e;
+	DIR *d = opendir("/sys/class/iommu");
+	bool found = false;
+
+	if (!d)
+		return false;
+	while (!found && (e = readdir(d))) {
+		if (!strncmp(e->d_name, "smmu3.", 6)) {
+			snprintf(smmu_base, sizeof(smmu_base), "%s", e->d_name + 6);
+			found = true;
+		}
+	}
+	closedir(d);
+	return found;
+}
+
+/*
+ * The length of a write that must fault: on SMMUv3 one 4-byte access, as
+ * QEMU 10.0's SMMU records an event per access and 6.12's driver logs at
+ * most 10 per 5 s (genpt_edu.c, EDU_FAULT_LEN_SMMU).
+ */
+static size_t fault_len(void)
+{
+	return smmu ? 4 : EDU_XFER_MAX;
+}
+
+/*
+ * SMMUv3: the STE and CD the SMMU has for the device while its IOAS is
+ * mapped, as smmu_regs prints them (e2e.sh checks the stage and granule).
+ */
+static void test_smmu_ste(void)
+{
+	char cmd[128], line[512];
+	unsigned int n = 0;
+	FILE *p;
+	int st;
+
+	snprintf(cmd, sizeof(cmd), "/smmu_regs %s %s 2>&1", smmu_base, bdf);
+	p = popen(cmd, "r");
+	if (!p) {
+		result("vfio-ste", false, "popen %s: %s", cmd, strerror(errno));
+		return;
+	}
+	while (fgets(line, sizeof(line), p)) {
+		fputs(line, stdout);
+		if (strstr(line, "smmu-ste ") && strstr(line, " cfg="))
+			n++;
+	}
+	st = pclose(p);
+	result("vfio-ste", !st && n == 1, "smmu_regs %s: exit status %d, %u STE read",
+	       bdf, st, n);
+}
 
 /*
  * AMD on the genpt kernel: the DTE Mode (levels) of the device's v1 table,
@@ -139,10 +208,11 @@ static uint64_t test_hw_info(void)
 		result("vfio-hw-info", false, "IOMMU_GET_HW_INFO: %s", strerror(errno));
 		return 0;
 	}
-	if (amd) {
+	if (amd || smmu) {
+		/* 6.12's AMD and SMMUv3 drivers have no hw_info op */
 		result("vfio-hw-info", info.out_data_type == IOMMU_HW_INFO_TYPE_NONE,
-		       "AMD: type=%u data_len=%u (want none)", info.out_data_type,
-		       info.data_len);
+		       "%s: type=%u data_len=%u (want none)", amd ? "AMD" : "SMMUv3",
+		       info.out_data_type, info.data_len);
 		return 0;
 	}
 	cap = read_sysfs_hex("cap");
@@ -367,7 +437,7 @@ static void test_snoop(uint64_t ecap, const char *want)
 static void test_readonly(uint8_t *buf)
 {
 	uint8_t *ro = alloc_buf(RO_SIZE);
-	uint64_t iova = IOVA_RO + SZ_4K * 7;
+	uint64_t iova = IOVA_RO + EDU_PG * 7;
 	int ret;
 
 	if (!ro || (ret = ioas_map(ro, RO_SIZE, IOVA_RO, false))) {
@@ -376,23 +446,23 @@ static void test_readonly(uint8_t *buf)
 	}
 	fill_random(ro, RO_SIZE);
 	/* read: from the read-only page into the low mapping */
-	if (!copy_ok(IOVA_RO + SZ_4K * 3, ro + SZ_4K * 3, IOVA_LOW + SZ_4K * 20,
+	if (!copy_ok(IOVA_RO + EDU_PG * 3, ro + EDU_PG * 3, IOVA_LOW + SZ_4K * 20,
 		     buf + SZ_4K * 20, EDU_XFER_MAX, &ret)) {
 		result("vfio-readonly", false, "edu cannot read the read-only mapping (%s)",
 		       ret ? "timed out" : "data differs");
 		return;
 	}
 	/* edu's buffer holds random bytes: memory must keep its 0x5a */
-	memset(ro + SZ_4K * 7, 0x5a, EDU_XFER_MAX);
+	memset(ro + EDU_PG * 7, 0x5a, EDU_XFER_MAX);
 	if (!amd)
 		expect_fault("vfio-readonly-fault-logged", iova);
-	ret = edu_dma(iova, EDU_XFER_MAX, true);
+	ret = edu_dma(iova, fault_len(), true);
 	if (ret) {
 		result("vfio-readonly", false, "DMA timed out");
 		return;
 	}
 	for (size_t i = 0; i < EDU_XFER_MAX; i++) {
-		if (ro[SZ_4K * 7 + i] != 0x5a) {
+		if (ro[EDU_PG * 7 + i] != 0x5a) {
 			result("vfio-readonly", false,
 			       "write to read-only iova %#llx landed (byte %zu)",
 			       (unsigned long long)iova, i);
@@ -400,7 +470,7 @@ static void test_readonly(uint8_t *buf)
 		}
 	}
 	result("vfio-readonly", true, "read of iova %#llx ok, write to %#llx blocked",
-	       (unsigned long long)IOVA_RO + SZ_4K * 3, (unsigned long long)iova);
+	       (unsigned long long)IOVA_RO + EDU_PG * 3, (unsigned long long)iova);
 }
 
 /* IOMMU_IOAS_UNMAP the low mapping; edu's write there must be blocked. */
@@ -430,7 +500,7 @@ static void test_unmap(uint8_t *buf, uint64_t top_iova)
 	memset(buf + off, 0, EDU_XFER_MAX);
 	if (!amd)
 		expect_fault("vfio-unmap-fault-logged", iova);
-	err = edu_dma(iova, EDU_XFER_MAX, true);
+	err = edu_dma(iova, fault_len(), true);
 	if (err) {
 		result("vfio-unmap", false, "DMA timed out");
 		return;
@@ -448,8 +518,9 @@ static void test_unmap(uint8_t *buf, uint64_t top_iova)
 }
 
 /*
- * AMD: detached from the IOAS, the device is in the blocked domain; its
- * write through the top mapping, still in the IOAS, must not land.
+ * AMD and SMMUv3: detached from the IOAS, the device is in the blocked
+ * domain (on SMMUv3 an abort STE, which records no event); its write
+ * through the top mapping, still in the IOAS, must not land.
  */
 static void test_detached(uint8_t *buf, uint64_t top_iova)
 {
@@ -527,7 +598,13 @@ int main(int argc, char **argv)
 	}
 	bdf = argv[1];
 	amd = !access("/sys/class/iommu/ivhd0", F_OK);
+	smmu = find_smmu();
 	srandom(getpid());
+	if (sysconf(_SC_PAGESIZE) != EDU_PG) {
+		result("vfio-setup", false, "built for %u-byte pages, the kernel has %ld",
+		       (unsigned int)EDU_PG, sysconf(_SC_PAGESIZE));
+		return 1;
+	}
 
 	if (vfio_setup("vfio-setup"))
 		return 1;
@@ -581,11 +658,13 @@ int main(int argc, char **argv)
 	bytes = test_dma(buf, top_iova);
 	printf("GENPT_E2E_INFO: vfio-bytes %zu\n", bytes);
 	test_readonly(buf);
-	if (!amd)
+	if (smmu)
+		test_smmu_ste();
+	else if (!amd)
 		test_snoop(ecap, argv[2]);
 	test_unmap(buf, top_iova);
 	try_hwpt_flags();
-	if (amd)
+	if (amd || smmu)
 		test_detached(buf, top_iova);
 	return failed > 100 ? 100 : failed;
 }

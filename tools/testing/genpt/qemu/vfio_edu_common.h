@@ -37,6 +37,15 @@
 #define EDU_DMA_TIMEOUT_MS	10000
 
 #define SZ_4K			0x1000ULL
+
+/*
+ * The kernel's page size the tool is built for: the unit of its IOAS
+ * mappings and their alignment (e2e.sh builds the arm64 tools for 4K and
+ * 64K kernels, -DEDU_PG=65536); main() checks it against the kernel's.
+ */
+#ifndef EDU_PG
+#define EDU_PG			4096
+#endif
 #define SZ_2M			0x200000ULL
 
 #define PCI_COMMAND		0x04

@@ -28,6 +28,10 @@
  *     nr_iommu_pages (/proc/vmstat) is what it was before the attempt;
  *   vfio-failnth-intact: the good mappings still DMA both ways.
  *
+ * A page is the kernel's (EDU_PG, vfio_edu_common.h): with 64K pages the
+ * same requests in 64K units, and the fail-nth map's 4 MiB of 64K pages
+ * then fits in the leaf table of its anchor.
+ *
  * Output as vfio_edu's (vfio_edu_common.h); the exit status is the number of
  * failed results (capped).
  */
@@ -49,11 +53,11 @@
 #include "vfio_edu_common.h"
 
 #define GOOD_SIZE		(2 * SZ_2M)
-#define RO_SIZE			(16 * SZ_4K)
+#define RO_SIZE			(16 * EDU_PG)
 #define FI_SIZE			(2 * SZ_2M)
 /* the partly unmapped user memory: one page missing at HOLE_OFF */
 #define HOLE_SIZE		(2 * SZ_2M)
-#define HOLE_OFF		(SZ_2M + 2 * SZ_4K)
+#define HOLE_OFF		(SZ_2M + 2 * EDU_PG)
 
 /*
  * IOVAs: the good mappings, 4 MiB apart (nothing adjacent, so that a
@@ -153,25 +157,25 @@ struct bad_req {
  */
 static const struct bad_req bad_reqs[] = {
 	/* IOMMU_IOAS_MAP */
-	MAP("map-unknown-flag", MAP_RW | MAP_UNKNOWN_FLAG, AT(UVA_BUF, 0), SZ_4K,
+	MAP("map-unknown-flag", MAP_RW | MAP_UNKNOWN_FLAG, AT(UVA_BUF, 0), EDU_PG,
 	    AT(FREE, 0), EOPNOTSUPP,
 	    "ioas.c iommufd_ioas_map(): flag outside FIXED_IOVA|WRITEABLE|READABLE"),
 	{ .name = "map-reserved-field", .op = OP_MAP, .flags = MAP_RW,
-	  .uva = AT(UVA_BUF, 0), .length = SZ_4K, .iova = AT(FREE, 0),
+	  .uva = AT(UVA_BUF, 0), .length = EDU_PG, .iova = AT(FREE, 0),
 	  .reserved = 1, .err = EOPNOTSUPP,
 	  .why = "ioas.c iommufd_ioas_map(): __reserved not 0" },
 	{ .name = "map-size-short", .op = OP_MAP, .flags = MAP_RW,
-	  .uva = AT(UVA_BUF, 0), .length = SZ_4K, .iova = AT(FREE, 0),
+	  .uva = AT(UVA_BUF, 0), .length = EDU_PG, .iova = AT(FREE, 0),
 	  .size = offsetof(struct iommu_ioas_map, iova), .err = EINVAL,
 	  .why = "main.c iommufd_fops_ioctl(): size below the command's minimum" },
 	{ .name = "map-wrong-object", .op = OP_MAP, .flags = MAP_RW,
-	  .uva = AT(UVA_BUF, 0), .length = SZ_4K, .iova = AT(FREE, 0),
+	  .uva = AT(UVA_BUF, 0), .length = EDU_PG, .iova = AT(FREE, 0),
 	  .other_ioas = true, .err = ENOENT,
 	  .why = "main.c iommufd_get_object(): the ID is a HWPT, not an IOAS" },
-	MAP("map-no-prot", IOMMU_IOAS_MAP_FIXED_IOVA, AT(UVA_BUF, 0), SZ_4K,
+	MAP("map-no-prot", IOMMU_IOAS_MAP_FIXED_IOVA, AT(UVA_BUF, 0), EDU_PG,
 	    AT(FREE, 0), EINVAL,
 	    "ioas.c iommufd_ioas_map(): neither READABLE nor WRITEABLE"),
-	MAP("map-iova-u64max", MAP_RW, AT(UVA_BUF, 0), SZ_4K, AT(ABS, UINT64_MAX),
+	MAP("map-iova-u64max", MAP_RW, AT(UVA_BUF, 0), EDU_PG, AT(ABS, UINT64_MAX),
 	    EOVERFLOW, "ioas.c iommufd_ioas_map(): iova >= ULONG_MAX"),
 	MAP("map-length-u64max", MAP_RW, AT(UVA_BUF, 0), UINT64_MAX, AT(FREE, 0),
 	    EOVERFLOW, "ioas.c iommufd_ioas_map(): length >= ULONG_MAX"),
@@ -180,28 +184,28 @@ static const struct bad_req bad_reqs[] = {
 	MAP("map-length-size-max", MAP_RW, AT(UVA_BUF, 0), UINT64_MAX - 1,
 	    AT(FREE, 0), EINVAL,
 	    "pages.c iopt_alloc_pages(): length > SIZE_MAX - PAGE_SIZE"),
-	MAP("map-uva-wrap", MAP_RW, AT(ABS, -SZ_4K), 2 * SZ_4K, AT(FREE, 0),
+	MAP("map-uva-wrap", MAP_RW, AT(ABS, -EDU_PG), 2 * EDU_PG, AT(FREE, 0),
 	    EOVERFLOW, "pages.c iopt_alloc_pages(): user_va + length overflows"),
-	MAP("map-uva-misaligned", MAP_RW, AT(UVA_BUF, 1), SZ_4K, AT(FREE, 0),
+	MAP("map-uva-misaligned", MAP_RW, AT(UVA_BUF, 1), EDU_PG, AT(FREE, 0),
 	    EINVAL,
 	    "io_pagetable.c iopt_insert_area(): user_va % PAGE_SIZE not a multiple of iova_alignment"),
-	MAP("map-length-misaligned", MAP_RW, AT(UVA_BUF, 0), SZ_4K + 1,
+	MAP("map-length-misaligned", MAP_RW, AT(UVA_BUF, 0), EDU_PG + 1,
 	    AT(FREE, 0), EINVAL,
 	    "io_pagetable.c iopt_alloc_area_pages(): length not a multiple of iova_alignment"),
-	MAP("map-iova-misaligned", MAP_RW, AT(UVA_BUF, 0), SZ_4K, AT(FREE, 0x800),
+	MAP("map-iova-misaligned", MAP_RW, AT(UVA_BUF, 0), EDU_PG, AT(FREE, 0x800),
 	    EINVAL,
 	    "io_pagetable.c iopt_check_iova(): iova not a multiple of iova_alignment"),
-	MAP("map-iova-wrap", MAP_RW, AT(UVA_BUF, 0), 2 * SZ_4K, AT(ABS, -SZ_4K),
+	MAP("map-iova-wrap", MAP_RW, AT(UVA_BUF, 0), 2 * EDU_PG, AT(ABS, -EDU_PG),
 	    EOVERFLOW, "io_pagetable.c iopt_check_iova(): iova + length - 1 overflows"),
-	MAP("map-iova-end", MAP_RW, AT(UVA_BUF, 0), SZ_4K, AT(END, 0), EINVAL,
+	MAP("map-iova-end", MAP_RW, AT(UVA_BUF, 0), EDU_PG, AT(END, 0), EINVAL,
 	    "io_pagetable.c iopt_check_iova(): reserved above the domain's aperture"),
-	MAP("map-iova-across-end", MAP_RW, AT(UVA_BUF, 0), 2 * SZ_4K,
-	    AT(END, -SZ_4K), EINVAL,
+	MAP("map-iova-across-end", MAP_RW, AT(UVA_BUF, 0), 2 * EDU_PG,
+	    AT(END, -EDU_PG), EINVAL,
 	    "io_pagetable.c iopt_check_iova(): range runs into the reserved top"),
-	MAP("map-iova-msi", MAP_RW, AT(UVA_BUF, 0), SZ_4K, AT(MSI, 0), EINVAL,
+	MAP("map-iova-msi", MAP_RW, AT(UVA_BUF, 0), EDU_PG, AT(MSI, 0), EINVAL,
 	    "io_pagetable.c iopt_check_iova(): the device's reserved MSI region"),
-	MAP("map-iova-into-msi", MAP_RW, AT(UVA_BUF, 0), 2 * SZ_4K,
-	    AT(MSI, -SZ_4K), EINVAL,
+	MAP("map-iova-into-msi", MAP_RW, AT(UVA_BUF, 0), 2 * EDU_PG,
+	    AT(MSI, -EDU_PG), EINVAL,
 	    "io_pagetable.c iopt_check_iova(): range runs into the MSI region"),
 	MAP("map-oversized", MAP_RW, AT(UVA_BUF, 0), 1ULL << 50, AT(FREE, 0),
 	    EINVAL,
@@ -215,83 +219,83 @@ static const struct bad_req bad_reqs[] = {
 	MAP("map-half-space-any-iova", IOMMU_IOAS_MAP_READABLE, AT(UVA_BUF, 0),
 	    1ULL << 63, AT(ABS, 0), EOVERFLOW,
 	    "io_pagetable.c iopt_alloc_iova(): length >= ULONG_MAX / 2"),
-	MAP("map-over-existing", MAP_RW, AT(UVA_BUF, 0), SZ_4K,
+	MAP("map-over-existing", MAP_RW, AT(UVA_BUF, 0), EDU_PG,
 	    AT(GOOD, SZ_2M), EEXIST,
 	    "io_pagetable.c iopt_check_iova(): IOVA already mapped"),
-	MAP("map-into-existing", MAP_RW, AT(UVA_BUF, 0), 2 * SZ_4K,
-	    AT(GOOD, -SZ_4K), EEXIST,
+	MAP("map-into-existing", MAP_RW, AT(UVA_BUF, 0), 2 * EDU_PG,
+	    AT(GOOD, -EDU_PG), EEXIST,
 	    "io_pagetable.c iopt_check_iova(): range runs into a mapping"),
-	MAP("map-uva-unmapped", MAP_RW, AT(UVA_HOLE, HOLE_OFF), SZ_4K, AT(FREE, 0),
+	MAP("map-uva-unmapped", MAP_RW, AT(UVA_HOLE, HOLE_OFF), EDU_PG, AT(FREE, 0),
 	    EFAULT, "pages.c pfn_reader_user_pin(): no user memory to pin"),
 	MAP("map-uva-partly-unmapped", MAP_RW, AT(UVA_HOLE, 0), HOLE_SIZE,
 	    AT(FREE, 0), EFAULT,
 	    "pages.c iopt_area_fill_domain(): pinning fails past 2 MiB, the domain is unmapped again"),
-	MAP("map-uva-readonly-writeable", MAP_RW, AT(UVA_RO, 0), SZ_4K, AT(FREE, 0),
+	MAP("map-uva-readonly-writeable", MAP_RW, AT(UVA_RO, 0), EDU_PG, AT(FREE, 0),
 	    EFAULT, "pages.c pfn_reader_user_pin(): FOLL_WRITE on PROT_READ memory"),
 
 	/* IOMMU_IOAS_UNMAP (never iova 0 with length U64_MAX: that unmaps all) */
 	UNMAP("unmap-length-zero", AT(GOOD, 0), 0, EINVAL,
 	      "io_pagetable.c iopt_unmap_iova(): length == 0"),
-	UNMAP("unmap-iova-u64max", AT(ABS, UINT64_MAX), SZ_4K, EOVERFLOW,
+	UNMAP("unmap-iova-u64max", AT(ABS, UINT64_MAX), EDU_PG, EOVERFLOW,
 	      "ioas.c iommufd_ioas_unmap(): iova >= ULONG_MAX"),
 	UNMAP("unmap-length-u64max", AT(GOOD, 0), UINT64_MAX, EOVERFLOW,
 	      "ioas.c iommufd_ioas_unmap(): length >= ULONG_MAX"),
-	UNMAP("unmap-wrap", AT(GOOD, 0), -IOVA_GOOD + SZ_4K, EOVERFLOW,
+	UNMAP("unmap-wrap", AT(GOOD, 0), -IOVA_GOOD + EDU_PG, EOVERFLOW,
 	      "io_pagetable.c iopt_unmap_iova(): iova + length - 1 overflows"),
 	UNMAP("unmap-iova-misaligned", AT(GOOD, 1), GOOD_SIZE, ENOENT,
 	      "io_pagetable.c iopt_unmap_iova_range(): the mapping starts before the range"),
 	UNMAP("unmap-length-misaligned", AT(GOOD, 0), GOOD_SIZE - 1, ENOENT,
 	      "io_pagetable.c iopt_unmap_iova_range(): the mapping ends after the range"),
-	UNMAP("unmap-split", AT(GOOD, SZ_2M), SZ_4K, ENOENT,
+	UNMAP("unmap-split", AT(GOOD, SZ_2M), EDU_PG, ENOENT,
 	      "io_pagetable.c iopt_unmap_iova_range(): splitting a mapping"),
-	UNMAP("unmap-oversized-partial", AT(GOOD, SZ_4K), 1ULL << 50, ENOENT,
+	UNMAP("unmap-oversized-partial", AT(GOOD, EDU_PG), 1ULL << 50, ENOENT,
 	      "io_pagetable.c iopt_unmap_iova_range(): covers the first mapping only partly"),
-	UNMAP("unmap-iova-end", AT(END, 0), SZ_4K, ENOENT,
+	UNMAP("unmap-iova-end", AT(END, 0), EDU_PG, ENOENT,
 	      "ioas.c iommufd_ioas_unmap(): nothing mapped above the ranges"),
-	UNMAP("unmap-iova-msi", AT(MSI, 0), SZ_4K, ENOENT,
+	UNMAP("unmap-iova-msi", AT(MSI, 0), EDU_PG, ENOENT,
 	      "ioas.c iommufd_ioas_unmap(): nothing mapped in the MSI region"),
 	UNMAP("unmap-unmapped", AT(FREE, 0), GOOD_SIZE, ENOENT,
 	      "ioas.c iommufd_ioas_unmap(): nothing mapped there"),
 
 	/* IOMMU_IOAS_COPY, within the IOAS, from the good mappings */
-	COPY("copy-unknown-flag", MAP_RW | MAP_UNKNOWN_FLAG, AT(GOOD, 0), SZ_4K,
+	COPY("copy-unknown-flag", MAP_RW | MAP_UNKNOWN_FLAG, AT(GOOD, 0), EDU_PG,
 	     AT(FREE, 0), EOPNOTSUPP,
 	     "ioas.c iommufd_ioas_copy(): flag outside FIXED_IOVA|WRITEABLE|READABLE"),
-	COPY("copy-no-prot", IOMMU_IOAS_MAP_FIXED_IOVA, AT(GOOD, 0), SZ_4K,
+	COPY("copy-no-prot", IOMMU_IOAS_MAP_FIXED_IOVA, AT(GOOD, 0), EDU_PG,
 	     AT(FREE, 0), EINVAL,
 	     "ioas.c iommufd_ioas_copy(): neither READABLE nor WRITEABLE"),
 	COPY("copy-length-u64max", MAP_RW, AT(GOOD, 0), UINT64_MAX, AT(FREE, 0),
 	     EOVERFLOW, "ioas.c iommufd_ioas_copy(): length >= ULONG_MAX"),
-	COPY("copy-src-u64max", MAP_RW, AT(ABS, UINT64_MAX), SZ_4K, AT(FREE, 0),
+	COPY("copy-src-u64max", MAP_RW, AT(ABS, UINT64_MAX), EDU_PG, AT(FREE, 0),
 	     EOVERFLOW, "ioas.c iommufd_ioas_copy(): src_iova >= ULONG_MAX"),
-	COPY("copy-dst-u64max", MAP_RW, AT(GOOD, 0), SZ_4K, AT(ABS, UINT64_MAX),
+	COPY("copy-dst-u64max", MAP_RW, AT(GOOD, 0), EDU_PG, AT(ABS, UINT64_MAX),
 	     EOVERFLOW, "ioas.c iommufd_ioas_copy(): dst_iova >= ULONG_MAX"),
 	COPY("copy-length-zero", MAP_RW, AT(GOOD, 0), 0, AT(FREE, 0), EINVAL,
 	     "io_pagetable.c iopt_get_pages(): length == 0"),
-	COPY("copy-src-wrap", MAP_RW, AT(GOOD, 0), -IOVA_GOOD + SZ_4K, AT(FREE, 0),
+	COPY("copy-src-wrap", MAP_RW, AT(GOOD, 0), -IOVA_GOOD + EDU_PG, AT(FREE, 0),
 	     EOVERFLOW, "io_pagetable.c iopt_get_pages(): src_iova + length - 1 overflows"),
-	COPY("copy-src-unmapped", MAP_RW, AT(FREE, 0), SZ_4K, AT(FREE, SZ_2M),
+	COPY("copy-src-unmapped", MAP_RW, AT(FREE, 0), EDU_PG, AT(FREE, SZ_2M),
 	     ENOENT, "io_pagetable.c iopt_get_pages(): nothing mapped at src_iova"),
-	COPY("copy-src-oversized", MAP_RW, AT(GOOD, 0), GOOD_SIZE + SZ_4K,
+	COPY("copy-src-oversized", MAP_RW, AT(GOOD, 0), GOOD_SIZE + EDU_PG,
 	     AT(FREE, 0), ENOENT,
 	     "io_pagetable.c iopt_get_pages(): the source runs past its mapping"),
-	COPY("copy-src-misaligned", MAP_RW, AT(GOOD, 1), SZ_4K, AT(FREE, 0), EINVAL,
+	COPY("copy-src-misaligned", MAP_RW, AT(GOOD, 1), EDU_PG, AT(FREE, 0), EINVAL,
 	     "io_pagetable.c iopt_insert_area(): source offset not a multiple of iova_alignment"),
-	COPY("copy-length-misaligned", MAP_RW, AT(GOOD, 0), SZ_4K + 1, AT(FREE, 0),
+	COPY("copy-length-misaligned", MAP_RW, AT(GOOD, 0), EDU_PG + 1, AT(FREE, 0),
 	     EINVAL,
 	     "io_pagetable.c iopt_alloc_area_pages(): length not a multiple of iova_alignment"),
-	COPY("copy-dst-misaligned", MAP_RW, AT(GOOD, 0), SZ_4K, AT(FREE, 0x800),
+	COPY("copy-dst-misaligned", MAP_RW, AT(GOOD, 0), EDU_PG, AT(FREE, 0x800),
 	     EINVAL,
 	     "io_pagetable.c iopt_check_iova(): dst_iova not a multiple of iova_alignment"),
-	COPY("copy-dst-wrap", MAP_RW, AT(GOOD, 0), 2 * SZ_4K, AT(ABS, -SZ_4K),
+	COPY("copy-dst-wrap", MAP_RW, AT(GOOD, 0), 2 * EDU_PG, AT(ABS, -EDU_PG),
 	     EOVERFLOW, "io_pagetable.c iopt_check_iova(): dst_iova + length - 1 overflows"),
-	COPY("copy-dst-end", MAP_RW, AT(GOOD, 0), SZ_4K, AT(END, 0), EINVAL,
+	COPY("copy-dst-end", MAP_RW, AT(GOOD, 0), EDU_PG, AT(END, 0), EINVAL,
 	     "io_pagetable.c iopt_check_iova(): reserved above the domain's aperture"),
-	COPY("copy-dst-msi", MAP_RW, AT(GOOD, 0), SZ_4K, AT(MSI, 0), EINVAL,
+	COPY("copy-dst-msi", MAP_RW, AT(GOOD, 0), EDU_PG, AT(MSI, 0), EINVAL,
 	     "io_pagetable.c iopt_check_iova(): the device's reserved MSI region"),
-	COPY("copy-dst-existing", MAP_RW, AT(GOOD, 0), SZ_4K, AT(RO, 0), EEXIST,
+	COPY("copy-dst-existing", MAP_RW, AT(GOOD, 0), EDU_PG, AT(RO, 0), EEXIST,
 	     "io_pagetable.c iopt_check_iova(): IOVA already mapped"),
-	COPY("copy-readonly-writeable", MAP_RW, AT(RO, 0), SZ_4K, AT(FREE, 0),
+	COPY("copy-readonly-writeable", MAP_RW, AT(RO, 0), EDU_PG, AT(FREE, 0),
 	     EPERM, "io_pagetable.c iopt_insert_area(): WRITEABLE from read-only pages"),
 
 	/*
@@ -319,7 +323,7 @@ static const struct bad_req bad_reqs[] = {
 	  .length = GOOD_SIZE, .err = EOPNOTSUPP,
 	  .why = "io_pagetable.c iommu_read_and_clear_dirty(): domain without dirty_ops" },
 	{ .name = "hwpt-get-dirty-misaligned", .op = OP_GET_DIRTY,
-	  .iova = AT(GOOD, 0x800), .length = SZ_4K, .err = EINVAL,
+	  .iova = AT(GOOD, 0x800), .length = EDU_PG, .err = EINVAL,
 	  .why = "io_pagetable.c iommufd_check_iova_range(): iova not a multiple of iova_alignment" },
 };
 
@@ -367,7 +371,7 @@ static const char *errname(int err)
  */
 static int send_bad_req(const struct bad_req *r, bool *undone)
 {
-	uint64_t bitmap[GOOD_SIZE / SZ_4K / 64];
+	uint64_t bitmap[GOOD_SIZE / EDU_PG / 64];
 	struct iommu_hwpt_vtd_s1_invalidate inv = {
 		.addr = IOVA_GOOD,
 		.npages = 1,
@@ -448,7 +452,7 @@ static int send_bad_req(const struct bad_req *r, bool *undone)
 			.flags = r->flags,
 			.iova = iova,
 			.length = r->length,
-			.page_size = SZ_4K,
+			.page_size = EDU_PG,
 			.data = (uintptr_t)bitmap,
 		};
 		req = IOMMU_HWPT_GET_DIRTY_BITMAP;
@@ -537,9 +541,9 @@ static void test_bad_requests(void)
 static unsigned int dma_good(const char *tag)
 {
 	static const struct { uint64_t src_iova, src_off, dst_iova, dst_off; } c[] = {
-		{ IOVA_GOOD, SZ_2M - 1024, IOVA_COPY, 5 * SZ_4K },
+		{ IOVA_GOOD, SZ_2M - 1024, IOVA_COPY, 5 * EDU_PG },
 		{ IOVA_COPY, 3 * SZ_2M / 2, IOVA_GOOD, SZ_2M - 512 },
-		{ IOVA_RO, 3 * SZ_4K + 100, IOVA_GOOD, GOOD_SIZE - EDU_XFER_MAX },
+		{ IOVA_RO, 3 * EDU_PG + 100, IOVA_GOOD, GOOD_SIZE - EDU_XFER_MAX },
 	};
 	unsigned int i, bad = 0;
 	int err;
@@ -632,9 +636,9 @@ static void test_intact(const char *name)
 	bool ok;
 
 	ret = ioas_map(buf, GOOD_SIZE, IOVA_FREE, true);
-	fill_random(buf + SZ_4K * 40, EDU_XFER_MAX);
-	ok = !ret && copy_ok(IOVA_FREE + SZ_4K * 40, buf + SZ_4K * 40,
-			     IOVA_GOOD + SZ_4K * 50, buf + SZ_4K * 50,
+	fill_random(buf + EDU_PG * 40, EDU_XFER_MAX);
+	ok = !ret && copy_ok(IOVA_FREE + EDU_PG * 40, buf + EDU_PG * 40,
+			     IOVA_GOOD + EDU_PG * 50, buf + EDU_PG * 50,
 			     EDU_XFER_MAX, &err);
 	if (!ret)
 		ret = ioas_unmap(IOVA_FREE, GOOD_SIZE);
@@ -738,7 +742,7 @@ static void test_fail_nth(void)
 	snprintf(path, sizeof(path), "/proc/self/task/%ld/fail-nth",
 		 (long)syscall(SYS_gettid));
 	fail_nth_fd = open(path, O_RDWR);
-	ret = ioas_map(buf, SZ_4K, IOVA_FI_ANCHOR, true);
+	ret = ioas_map(buf, EDU_PG, IOVA_FI_ANCHOR, true);
 	if (fail_nth_fd < 0 || ret || iommu_pages() < 0) {
 		result("vfio-failnth", false, "%s: %s; anchor map: %s; nr_iommu_pages %ld",
 		       path, fail_nth_fd < 0 ? strerror(errno) : "ok",
@@ -748,7 +752,7 @@ static void test_fail_nth(void)
 	for (n = 1; n <= FAILNTH_MAX && !done; n++) {
 		bool injected, ok;
 
-		fill_random(buf + SZ_4K * 7, EDU_XFER_MAX);
+		fill_random(buf + EDU_PG * 7, EDU_XFER_MAX);
 		before = iommu_pages();
 		if (!fail_nth_set(n)) {
 			bad++;
@@ -795,7 +799,7 @@ static void test_fail_nth(void)
 		if (tables < 0 && !injected)
 			tables = iommu_pages() - before;
 		/* an earlier mapping to the new one, 2 MiB boundary crossed */
-		ok = copy_ok(IOVA_GOOD + SZ_4K * 7, buf + SZ_4K * 7,
+		ok = copy_ok(IOVA_GOOD + EDU_PG * 7, buf + EDU_PG * 7,
 			     IOVA_FI + SZ_2M - 1024, fi + SZ_2M - 1024,
 			     EDU_XFER_MAX, &err);
 		ret = ioas_unmap(IOVA_FI, FI_SIZE);
@@ -814,10 +818,10 @@ static void test_fail_nth(void)
 		printf("GENPT_E2E_INFO: failnth first success without injection at n=%u\n", n);
 	}
 	result("vfio-failnth", done && !bad && !len,
-	       "4 MiB map (4K pages, %ld new tables) %s n=%u: %u injection points, %u failed (ENOMEM x%u%s), %u absorbed; after each the range mapped again, DMA ok, nr_iommu_pages back (a failed map left at most %ld)%s",
-	       tables, done ? "first succeeded without injection at" : "stopped at",
+	       "4 MiB map (%uK pages, %ld new tables) %s n=%u: %u injection points, %u failed (ENOMEM x%u%s), %u absorbed; after each the range mapped again, DMA ok, nr_iommu_pages back (a failed map left at most %ld)%s",
+	       (unsigned int)EDU_PG / 1024, tables, done ? "first succeeded without injection at" : "stopped at",
 	       n, n - 1, failures, enomem, other, absorbed, left_max, wrong);
-	ioas_unmap(IOVA_FI_ANCHOR, SZ_4K);
+	ioas_unmap(IOVA_FI_ANCHOR, EDU_PG);
 	close(fail_nth_fd);
 }
 
@@ -830,7 +834,7 @@ static uint8_t *alloc_small_pages(size_t len)
 
 	if (p == MAP_FAILED)
 		return NULL;
-	a = (((uintptr_t)p + SZ_2M - 1) & ~(uintptr_t)(SZ_2M - 1)) + SZ_4K;
+	a = (((uintptr_t)p + SZ_2M - 1) & ~(uintptr_t)(SZ_2M - 1)) + EDU_PG;
 	madvise((void *)a, len, MADV_NOHUGEPAGE);
 	memset((void *)a, 0x5a, len);
 	return (uint8_t *)a;
@@ -844,6 +848,11 @@ int main(int argc, char **argv)
 	}
 	bdf = argv[1];
 	srandom(getpid());
+	if (sysconf(_SC_PAGESIZE) != EDU_PG) {
+		result("vfio-err-setup", false, "built for %u-byte pages, the kernel has %ld",
+		       (unsigned int)EDU_PG, sysconf(_SC_PAGESIZE));
+		return 1;
+	}
 
 	if (vfio_setup("vfio-err-setup"))
 		return 1;
@@ -854,7 +863,7 @@ int main(int argc, char **argv)
 	if (ro)
 		fill_random(ro, RO_SIZE);
 	if (!buf || !ro || !hole || !fi ||
-	    munmap(hole + HOLE_OFF, SZ_4K) || mprotect(ro, RO_SIZE, PROT_READ)) {
+	    munmap(hole + HOLE_OFF, EDU_PG) || mprotect(ro, RO_SIZE, PROT_READ)) {
 		result("vfio-err-good", false, "no memory: %s", strerror(errno));
 		return 1;
 	}

@@ -3,13 +3,15 @@
 # genpt project driver. The logic lives in tools/testing/genpt/; see
 # README.md. Everything is built under build/ (git-ignored).
 #
-#   make [run] [IOMMU=intel|amd] [MODE=scalable|legacy] [STRICT=1|0]
+#   make [run] [IOMMU=intel|amd|smmuv3] [MODE=scalable|legacy] [STRICT=1|0]
 #        [SIZE=<MiB>] [AW=48|39] [SNOOP=0|1] [STAGE=second|first]
-#        [BENCH=<s>]                build the e2e kernel, boot it once on
+#        [BENCH=<s>] [SMMU_STAGE=1|2]  build the e2e kernels, boot once on
 #                                   QEMU's intel-iommu (default: scalable,
 #                                   48-bit, strict, second stage;
-#                                   STAGE=first: x-flts=on) and once on its
-#                                   amd-iommu (IOMMU= picks one), DMA
+#                                   STAGE=first: x-flts=on), once on its
+#                                   amd-iommu and the arm64 kernel once
+#                                   on virt's arm-smmuv3 (SMMU_STAGE,
+#                                   default 1; IOMMU= picks one), DMA
 #                                   through NVMe, virtio-blk, edu (DMA API
 #                                   and VFIO), dma_map_benchmark; print a
 #                                   report per IOMMU and a summary

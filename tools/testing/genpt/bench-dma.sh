@@ -1,8 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# "make bench-dma": the kernel's dma_map_benchmark through the Intel VT-d
-# and AMD IOMMU drivers on genpt and through the unmodified 6.12 drivers,
+# "make bench-dma": the kernel's dma_map_benchmark through the Intel VT-d,
+# AMD IOMMU and ARM SMMUv3 drivers on genpt and through the unmodified 6.12
+# drivers,
 # same QEMU, same machine, same run. Both kernels are the e2e kernel (e2e.sh, and e2e.sh
 # --baseline for 6.12 from build/pristine); each boot runs the whole e2e
 # workload with a small disk data set, and its dmabench-* results carry the
@@ -13,7 +14,8 @@
 #
 #   bench-dma.sh            GENPT_BENCH_ROUNDS boots per kernel and case
 #                           (default 3), GENPT_E2E_BENCH seconds per
-#                           benchmark run (default 3)
+#                           benchmark run (default 3), GENPT_BENCH_CASES
+#                           the cases to run (default: all)
 #
 # Results: build/bench-dma/<kernel>-<case>-<round>.txt (results.txt of the
 # boot) and build/bench-dma/report.txt.
@@ -27,12 +29,22 @@ OUT=$GENPT_BUILD/bench-dma
 [[ $ROUNDS =~ ^[1-9]$ ]] || genpt_die "GENPT_BENCH_ROUNDS=$ROUNDS: 1 to 9"
 
 # name|IOMMU device options|kernel options|e2e expectations (as e2e.sh's;
-# amd-strict is its amd case: amd-iommu, v1 tables, NpCache, strict)
-CASES=(
+# amd-strict is its amd case: amd-iommu, v1 tables, NpCache, strict;
+# smmuv3-strict its smmuv3 case: arm-smmuv3 stage 1, 4K granule, strict,
+# on the arm64 kernel under qemu-system-aarch64)
+ALL_CASES=(
 "scalable-strict|x-scalable-mode=on,aw-bits=48|intel_iommu=on,sm_on iommu.strict=1|aw=48 sm=1 cm=0 type=DMA pgsize=0x40201000"
 "legacy-lazy|aw-bits=48|intel_iommu=on,sm_off iommu.strict=0|aw=48 sm=0 cm=0 type=DMA-FQ pgsize=0x40201000"
 "amd-strict|intremap=off,pt=off|iommu.strict=1 iommufd.allow_unsafe_interrupts=1|iommu=amd npcache=1 type=DMA pgsize=0xfff7ffffff000"
+"smmuv3-strict|stage=1|iommu.strict=1|iommu=smmuv3 stage=1 type=DMA pgsize=0x442211000 pgsize_base=0x40201000 kernel=arm64"
 )
+CASES=()
+for c in "${ALL_CASES[@]}"; do
+	if [ -z "${GENPT_BENCH_CASES:-}" ] || [[ " $GENPT_BENCH_CASES " == *" ${c%%|*} "* ]]; then
+		CASES+=("$c")
+	fi
+done
+[ ${#CASES[@]} -gt 0 ] || genpt_die "GENPT_BENCH_CASES=$GENPT_BENCH_CASES: no such case"
 
 rm -rf "$OUT"
 mkdir -p "$OUT" "$GENPT_LOGS"
@@ -65,7 +77,7 @@ done
 
 {
 	echo "dma_map_benchmark (tools/testing/selftests/dma) on an edu device behind QEMU $(qemu-system-x86_64 --version | sed -n 's/^QEMU emulator version \([^ ]*\).*/\1/p')'s"
-	echo "intel-iommu (scalable-strict, legacy-lazy) and amd-iommu (amd-strict) under TCG; $ROUNDS boot(s) per kernel and case, ${GENPT_E2E_BENCH}s per run; $(nproc) CPUs $(sed -n 's/^model name\t: //p' /proc/cpuinfo | head -n 1)"
+	echo "intel-iommu (scalable-strict, legacy-lazy) and amd-iommu (amd-strict) on q35, arm-smmuv3 (smmuv3-strict) on virt with -cpu max, under TCG; $ROUNDS boot(s) per kernel and case, ${GENPT_E2E_BENCH}s per run; $(nproc) CPUs $(sed -n 's/^model name\t: //p' /proc/cpuinfo | head -n 1)"
 	echo "average latency per map and per unmap in us, median over the boots; ratio = genpt / 6.12 (lower is faster)"
 	echo
 	printf '%-16s %-14s %9s %9s %6s   %9s %9s %6s\n' case run "map" "6.12" ratio "unmap" "6.12" ratio

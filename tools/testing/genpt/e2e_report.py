@@ -394,6 +394,123 @@ def run_report_amd(args):
     return print_checks(results, d)
 
 
+LEAVES = re.compile(r'(0x[0-9a-f]+): (\d+) \(want (\d+)\)')
+SMMU_LEVEL_BITS = {'4K': 9, '16K': 11, '64K': 13}
+SMMU_GRANULE_LG2 = {'4K': 12, '16K': 14, '64K': 16}
+OAS = {0: 32, 1: 36, 2: 40, 3: 42, 4: 44, 5: 48, 6: 52}
+
+
+def size_text(lg2):
+    for unit, shift in (('T', 40), ('G', 30), ('M', 20), ('K', 10)):
+        if lg2 >= shift:
+            return '%d%s' % (1 << (lg2 - shift), unit)
+    return '%d' % (1 << lg2)
+
+
+def run_report_smmu(args):
+    d = args.case_dir
+    name, opts, kargs, expect = args.spec.split('|')
+    results, res, info, counts, console = load_case(d)
+
+    def det(r):
+        return res.get(r, ('FAIL', 'missing'))
+
+    regs = kv(info.get('smmu-idr', det('iommu')[1]))
+    idr0 = int(regs.get('idr0', '0'), 16)
+    idr1 = int(regs.get('idr1', '0'), 16)
+    idr3 = int(regs.get('idr3', '0'), 16)
+    idr5 = int(regs.get('idr5', '0'), 16)
+    grans = [g for g, bit in (('4K', 4), ('16K', 5), ('64K', 6))
+             if idr5 >> bit & 1]
+    oas = OAS.get(idr5 & 7, 0)
+    ste = kv(info.get('smmu-ste', ''))
+    granule = ste.get('granule', '?')
+    tsz = int(ste.get('tsz', '0'))
+    ias = 64 - tsz if tsz else 0
+    levels = '?'
+    if granule in SMMU_LEVEL_BITS and ias:
+        g, b = SMMU_GRANULE_LG2[granule], SMMU_LEVEL_BITS[granule]
+        levels = str(-(-(ias - g) // b))
+    qemu = ''
+    try:
+        qemu = open(os.path.join(d, 'qemu-version')).read().strip()
+    except OSError:
+        pass
+    print()
+    print('genpt make run: ARM SMMUv3 end to end under %s' % (qemu or 'QEMU'))
+    print('  machine    virt, iommu=smmuv3, TCG, -cpu max, 2 CPUs, 1 GiB; '
+          'arm-smmuv3 %s' % (opts or '(defaults)'))
+    print('  kernel     %s' % kargs)
+    print('  SMMU       IDR0 %#x: S1P %d, S2P %d, COHACC %d (%s), ST_LEVEL %d, '
+          'TTF %d; IDR1 %#x; IDR3 %#x: RIL %d; IDR5 %#x: granules %s, OAS %d bits'
+          % (idr0, idr0 >> 1 & 1, idr0 & 1, idr0 >> 4 & 1,
+             'coherent walks, no PT_FEAT_DMA_INCOHERENT' if idr0 >> 4 & 1
+             else 'incoherent walks: PT_FEAT_DMA_INCOHERENT',
+             idr0 >> 27 & 3, idr0 >> 2 & 3, idr1, idr3, idr3 >> 14 & 1, idr5,
+             ','.join(grans) or 'none', oas))
+    print('  HTTU       IDR0.HTTU %d: %s' % (
+        idr0 >> 6 & 3, 'dirty tracking offered' if idr0 >> 6 & 3 == 2 else
+        'no hardware dirty state: dirty tracking is refused (EOPNOTSUPP), '
+        'covered by KUnit'))
+    stage = ste.get('cfg', '?')
+    print('  table      %s: %s granule, %d-bit input (T0SZ %d), %s levels, '
+          'armv8 format' % ({'s1': 'stage 1 (CD)', 's2': 'stage 2 (STE)'}
+                            .get(stage, stage), granule, ias, tsz, levels))
+    edu_dom = kv(det('edu-domain')[1])
+    pgsize = int(edu_dom.get('pgsize', '0'), 16)
+    for bdf, title, key in DEVICES:
+        print()
+        print('%s %s' % (bdf[5:], title))
+        if key == 'vfio':
+            print('  domain         unmanaged (iommufd IOAS): %s' % (
+                'attached' if det('vfio-setup')[0] == 'PASS' else
+                'not attached (vfio-setup failed)'))
+            st, text = det('vfio-leaves')
+            leaves = ['%s x %d' % (size_text(int(m.group(1), 16).bit_length() - 1),
+                                   int(m.group(2)))
+                      for m in LEAVES.finditer(text)]
+            print('  leaves         %s: %s' % (
+                st, ', '.join(leaves) or text) +
+                  ' (blocks and contiguous runs of the large aligned map, '
+                  'counted in the table)')
+            print('  DMA verified   %s bytes through edu (vfio-dma %s, '
+                  'read-only %s, unmap %s, detached %s)' % (
+                      info.get('vfio-bytes', '0'), det('vfio-dma')[0],
+                      det('vfio-readonly')[0], det('vfio-unmap')[0],
+                      det('vfio-detached')[0]))
+            print('  error paths    bad requests: map %s, unmap %s, copy %s, '
+                  'hwpt %s, then intact %s; fail-nth %s, then intact %s' % (
+                      det('vfio-bad-map')[0], det('vfio-bad-unmap')[0],
+                      det('vfio-bad-copy')[0], det('vfio-bad-hwpt')[0],
+                      det('vfio-bad-intact')[0], det('vfio-failnth')[0],
+                      det('vfio-failnth-intact')[0]))
+            continue
+        group = info.get('group ' + bdf, '?')
+        print('  domain         %s' % DOMAIN_TYPES.get(group, group))
+        if key in ('edu', 'nvme', 'virtio'):
+            print('  page sizes     %s (DMA domain pgsize_bitmap %#x)'
+                  % (' '.join(size_text(b) for b in range(64)
+                              if pgsize >> b & 1) or 'none', pgsize))
+        if key in ('nvme', 'virtio'):
+            print('  DMA verified   %s (guest %s, host image %s)' % (
+                det(key + '-direct')[1], det(key + '-direct')[0],
+                det(key + '-image')[0]))
+        elif key == 'edu':
+            print('  DMA verified   %s bytes through edu (coherent %s, '
+                  'streaming %s, write to the unmapped IOVA blocked %s)' % (
+                      info.get('edu-bytes', '0'), det('edu-coherent')[0],
+                      det('edu-streaming')[0], det('edu-fault')[0]))
+        elif key == 'bench':
+            print_dmabench(det)
+    print()
+    cmds = sorted((k[4:], v) for k, v in counts.items() if k.startswith('cmd:'))
+    print('invalidations (QEMU trace): %s; range invalidations %d' % (
+        ', '.join('%s %d' % (k.replace('SMMU_CMD_', ''), v) for k, v in cmds),
+        counts.get('smmuv3_range_inval', 0)))
+    print('faults: %s' % det('faults')[1])
+    return print_checks(results, d)
+
+
 def summary(args):
     """One line per "make run" boot."""
     print()
@@ -404,7 +521,9 @@ def summary(args):
         results, res, info, counts, console = load_case(d)
         failed = sum(st != 'PASS' for _, st, _ in results)
         bad += failed or not results
-        iommu = 'AMD' if det_text(res, 'iommu').startswith('amd ') else 'VT-d'
+        iommu = det_text(res, 'iommu')
+        iommu = ('AMD' if iommu.startswith('amd ') else
+                 'SMMUv3' if iommu.startswith('smmuv3') else 'VT-d')
         m = AMD_LEVELS.search(info.get('vfio-table-levels', ''))
         table = 'amdv1, %s -> %s levels' % m.group(1, 2) if m else '-'
         for line in console:
@@ -428,6 +547,8 @@ def run_report(args):
     name, vtd_opts, kargs, expect = args.spec.split('|')
     if ' iommu=amd ' in ' %s ' % expect:
         return run_report_amd(args)
+    if ' iommu=smmuv3 ' in ' %s ' % expect:
+        return run_report_smmu(args)
     console = read_lines(os.path.join(d, 'console.log'))
     results = []
     for line in read_lines(os.path.join(d, 'results.txt')):

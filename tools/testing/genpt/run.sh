@@ -4,17 +4,21 @@
 # "make run": install what is missing, assemble the tree, build the small
 # x86_64 end-to-end kernel (build/qemu-x86_64, as "make e2e"), boot it
 # under QEMU on q35 once per emulated IOMMU with a driver on genpt (an
-# intel-iommu, then an amd-iommu) with NVMe, virtio-blk and three edu
+# intel-iommu, then an amd-iommu), and the arm64 one (build/qemu-arm64) on
+# virt with an arm-smmuv3, each with NVMe, virtio-blk and three edu
 # devices, run the DMA workload (e2e.sh's, see qemu/init.sh) and print a
 # readable report per boot (e2e_report.py run-report): per device the IOMMU
 # and its mode, the domain type, the I/O page table (format, levels, VA
 # width; on AMD the VFIO table's levels before and after its high map),
 # features, bytes moved by DMA and verified, IOTLB invalidations, faults,
-# dma_map_benchmark figures; then the checks; and last a summary table, one
-# line per boot. Exits non-zero if any check failed.
+# dma_map_benchmark figures; on SMMUv3 its ID registers, stage, granule,
+# levels, input and output sizes, coherency, and the leaves and contiguous
+# runs of a large VFIO mapping counted in the table; then the checks; and
+# last a summary table, one line per boot. Exits non-zero if any check
+# failed.
 #
 # Options, from the environment (the Makefile passes its variables):
-#   IOMMU=intel|amd        boot on that IOMMU only (default: both)
+#   IOMMU=intel|amd|smmuv3 boot on that IOMMU only (default: all three)
 #   MODE=scalable|legacy   intel-iommu x-scalable-mode and intel_iommu=sm_on
 #                          or sm_off (default scalable)
 #   STRICT=1|0             iommu.strict (default 1; 0: lazy, flush queue)
@@ -26,9 +30,13 @@
 #                          replaces the second stage (QEMU 10.0; needs
 #                          MODE=scalable and AW=48), x86_64 tables
 #   BENCH=<s>              seconds per dma_map_benchmark run (default 3)
+#   SMMU_STAGE=1|2         the arm-smmuv3's stage=1 (stage 1 tables, in
+#                          CDs) or stage=2 (stage 2 tables, in STEs)
+#                          (default 1)
 # MODE, AW, SNOOP and STAGE are the intel-iommu's; STRICT, SIZE and BENCH
-# apply to both. The AMD boot is e2e.sh's amd case (amd-iommu with
-# intremap=off,pt=off, see there).
+# apply to all. The AMD boot is e2e.sh's amd case (amd-iommu with
+# intremap=off,pt=off, see there), the SMMUv3 one its smmuv3 case on the
+# 4K-page arm64 kernel.
 #
 # Progress on stdout, one line per stage with its elapsed time; the full
 # output of the boot stage in build/logs/run-e2e.log, the kernel build log
@@ -43,15 +51,17 @@ aw=${AW:-48}
 snoop=${SNOOP:-0}
 bench=${BENCH:-3}
 xstage=${STAGE:-second}
-iommus=${IOMMU:-intel amd}
+iommus=${IOMMU:-intel amd smmuv3}
+smmu_stage=${SMMU_STAGE:-1}
 
 usage() {
-	genpt_die "$1 (IOMMU=intel|amd MODE=scalable|legacy STRICT=1|0 SIZE=<MiB> AW=48|39 SNOOP=0|1 STAGE=second|first BENCH=<s>)"
+	genpt_die "$1 (IOMMU=intel|amd|smmuv3 MODE=scalable|legacy STRICT=1|0 SIZE=<MiB> AW=48|39 SNOOP=0|1 STAGE=second|first BENCH=<s> SMMU_STAGE=1|2)"
 }
 case $iommus in
-intel | amd | "intel amd") ;;
+intel | amd | smmuv3 | "intel amd smmuv3") ;;
 *) usage "IOMMU=$iommus" ;;
 esac
+case $smmu_stage in 1 | 2) ;; *) usage "SMMU_STAGE=$smmu_stage" ;; esac
 case $mode in
 scalable) vtd="x-scalable-mode=on,aw-bits=$aw" sm=sm_on smx=1 ;;
 legacy) vtd="aw-bits=$aw" sm=sm_off smx=0 ;;
@@ -89,6 +99,9 @@ spec_intel="run|$vtd|intel_iommu=on,$sm iommu.strict=$strict|aw=$aw sm=$smx cm=0
 # QEMU's amd-iommu has NpCache: the driver stays strict (type DMA) even
 # with STRICT=0.
 spec_amd="run-amd|intremap=off,pt=off|iommu.strict=$strict iommufd.allow_unsafe_interrupts=1|iommu=amd npcache=1 type=DMA pgsize=0xfff7ffffff000"
+# QEMU's arm-smmuv3 with one stage; the pages, blocks and contiguous runs
+# of the 4K granule (see e2e.sh's smmuv3 cases).
+spec_smmu="run-smmuv3|stage=$smmu_stage|iommu.strict=$strict|iommu=smmuv3 stage=$smmu_stage type=$type pgsize=0x442211000 kernel=arm64"
 log=$GENPT_LOGS/run-e2e.log
 t_all=$(genpt_now)
 mkdir -p "$GENPT_LOGS"
@@ -124,6 +137,9 @@ for i in $iommus; do
 	if [ "$i" = intel ]; then
 		spec=$spec_intel
 		what="intel-iommu: $mode, $xstage stage, aw=$aw, strict=$strict, ${size}MiB"
+	elif [ "$i" = smmuv3 ]; then
+		spec=$spec_smmu
+		what="arm-smmuv3: stage $smmu_stage, 4K granule, strict=$strict, ${size}MiB"
 	else
 		spec=$spec_amd
 		what="amd-iommu: v1 tables, strict=$strict, ${size}MiB"

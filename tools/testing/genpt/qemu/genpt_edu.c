@@ -32,7 +32,7 @@
 #include <linux/random.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
-#if IS_ENABLED(CONFIG_IOMMU_PT_AMDV1)
+#if IS_ENABLED(CONFIG_IOMMU_PT)
 #include <linux/generic_pt/iommu.h>
 #endif
 
@@ -564,6 +564,48 @@ static struct pci_driver genpt_edu_driver = {
 	.probe = genpt_edu_probe,
 };
 
+#define EDU_VFIO_DEVFN		PCI_DEVFN(6, 0)
+
+#if IS_ENABLED(CONFIG_IOMMU_PT)
+/*
+ * genpt kernel: debugfs genpt_edu_leaves shows how the table of the VFIO
+ * edu's domain maps what it maps, from the table's count_leaves(): a line
+ * "pgsize 0x<domain pgsize_bitmap>", then "<log2 size> <count>" for every
+ * leaf size the table holds. vfio_edu reads it around a mapping large and
+ * aligned enough for blocks and contiguous runs. Every paging domain of a
+ * driver on genpt is a struct pt_iommu (PT_IOMMU_CHECK_DOMAIN()).
+ */
+static int edu_leaves_show(struct seq_file *m, void *unused)
+{
+	u64 counts[PT_IOMMU_LEAF_SIZES] = {};
+	struct pt_iommu *iommu_table;
+	struct iommu_domain *domain;
+	struct pci_dev *pdev;
+	unsigned int i;
+	int ret = 0;
+
+	pdev = pci_get_domain_bus_and_slot(0, 0, EDU_VFIO_DEVFN);
+	if (!pdev)
+		return -ENODEV;
+	domain = iommu_get_domain_for_dev(&pdev->dev);
+	if (!domain || !(domain->type & __IOMMU_DOMAIN_PAGING)) {
+		ret = -ENOENT;
+	} else {
+		iommu_table = container_of(domain, struct pt_iommu, domain);
+		iommu_table->ops->count_leaves(iommu_table, counts);
+		seq_printf(m, "pgsize 0x%lx\n", domain->pgsize_bitmap);
+		for (i = 0; i != PT_IOMMU_LEAF_SIZES; i++)
+			if (counts[i])
+				seq_printf(m, "%u %llu\n", i, counts[i]);
+	}
+	pci_dev_put(pdev);
+	return ret;
+}
+DEFINE_SHOW_ATTRIBUTE(edu_leaves);
+
+static struct dentry *edu_leaves_file;
+#endif
+
 #if IS_ENABLED(CONFIG_IOMMU_PT_AMDV1)
 /*
  * AMD, genpt kernel: debugfs genpt_edu_amd_mode shows the DTE Mode (the
@@ -573,7 +615,6 @@ static struct pci_driver genpt_edu_driver = {
  * domain is the driver's struct protection_domain, whose struct
  * iommu_domain is the pt_iommu_amdv1's (PT_IOMMU_CHECK_DOMAIN()).
  */
-#define EDU_VFIO_DEVFN		PCI_DEVFN(6, 0)
 
 static int edu_amd_mode_show(struct seq_file *m, void *unused)
 {
@@ -603,6 +644,10 @@ static struct dentry *edu_amd_mode_file;
 
 static int __init genpt_edu_init(void)
 {
+#if IS_ENABLED(CONFIG_IOMMU_PT)
+	edu_leaves_file = debugfs_create_file("genpt_edu_leaves", 0400, NULL,
+					      NULL, &edu_leaves_fops);
+#endif
 #if IS_ENABLED(CONFIG_IOMMU_PT_AMDV1)
 	if (amd)
 		edu_amd_mode_file = debugfs_create_file("genpt_edu_amd_mode", 0400,
@@ -616,6 +661,9 @@ module_init(genpt_edu_init);
 static void __exit genpt_edu_exit(void)
 {
 	pci_unregister_driver(&genpt_edu_driver);
+#if IS_ENABLED(CONFIG_IOMMU_PT)
+	debugfs_remove(edu_leaves_file);
+#endif
 #if IS_ENABLED(CONFIG_IOMMU_PT_AMDV1)
 	debugfs_remove(edu_amd_mode_file);
 #endif
@@ -624,6 +672,6 @@ module_exit(genpt_edu_exit);
 
 MODULE_DESCRIPTION("genpt end-to-end test: DMA API through QEMU's edu device");
 MODULE_LICENSE("GPL");
-#if IS_ENABLED(CONFIG_IOMMU_PT_AMDV1)
+#if IS_ENABLED(CONFIG_IOMMU_PT)
 MODULE_IMPORT_NS(GENERIC_PT_IOMMU);
 #endif

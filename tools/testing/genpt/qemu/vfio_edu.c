@@ -57,6 +57,7 @@
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -555,6 +556,161 @@ static void test_detached(uint8_t *buf, uint64_t top_iova)
 	       (unsigned long long)iova);
 }
 
+/*
+ * genpt kernels: the leaves of the VFIO domain's own table (genpt_edu.ko's
+ * debugfs genpt_edu_leaves, from the table's count_leaves()) around two
+ * mappings of the 2 MiB aligned buffer: all of it at a 2 MiB aligned IOVA,
+ * and its first 2 MiB but the first 64 KiB at an IOVA 64 KiB past a 2 MiB
+ * boundary. The leaves they add must be exactly those of the specified
+ * map, the largest page size of the domain that the IOVA, the physical
+ * address and the physical contiguity (/proc/self/pagemap) allow at each
+ * step, and the unmaps must take them all away again. On a 4 KiB kernel
+ * (its buffer in transparent huge pages) the first mapping must get leaves
+ * of the largest size up to 2 MiB the domain has: 2 MiB blocks on SMMUv3,
+ * VT-d and AMD; the second 64 KiB leaves where the domain has them (ARM's
+ * contiguous runs of 16 pages, AMD's NextLevel 7 pages).
+ */
+#ifndef SZ_64K
+#define SZ_64K			0x10000ULL
+#endif
+#define LEAVES_FILE		"/sys/kernel/debug/genpt_edu_leaves"
+#define IOVA_LEAVES_BLK		0x200000000ULL	/* 8 GiB, 2 MiB aligned */
+#define IOVA_LEAVES_RUN		(0x300000000ULL + SZ_64K)
+#define LEAF_SIZES		64
+
+static int read_leaves(uint64_t *counts, uint64_t *pgsize)
+{
+	FILE *f = fopen(LEAVES_FILE, "r");
+	unsigned int lg2;
+	unsigned long long n;
+	int ret = 0;
+
+	if (!f)
+		return -errno;
+	memset(counts, 0, LEAF_SIZES * sizeof(*counts));
+	if (fscanf(f, "pgsize %llx", &n) != 1)
+		ret = -EIO;
+	*pgsize = n;
+	while (!ret && fscanf(f, "%u %llu", &lg2, &n) == 2) {
+		if (lg2 >= LEAF_SIZES) {
+			ret = -EIO;
+			break;
+		}
+		counts[lg2] = n;
+	}
+	fclose(f);
+	return ret;
+}
+
+/* The physical frame of the page at @va (root: PFNs are visible) */
+static uint64_t pfn_of(const uint8_t *va)
+{
+	uint64_t e = 0;
+	int fd = open("/proc/self/pagemap", O_RDONLY);
+
+	if (fd < 0)
+		return 0;
+	if (pread(fd, &e, sizeof(e), (uintptr_t)va / EDU_PG * sizeof(e)) !=
+	    sizeof(e))
+		e = 0;
+	close(fd);
+	/* bit 63 present, bits 54:0 the PFN */
+	return (e >> 63) ? (e & ((1ULL << 55) - 1)) : 0;
+}
+
+/* Add to @want the leaves the specified map gives [va, va + len) at @iova */
+static void expect_leaves(uint64_t *want, const uint8_t *va, size_t len,
+			  uint64_t iova, uint64_t pgsize)
+{
+	size_t off = 0;
+
+	while (off < len) {
+		uint64_t pa = pfn_of(va + off) * EDU_PG;
+		int lg2;
+
+		for (lg2 = LEAF_SIZES - 1; lg2 >= 0; lg2--) {
+			uint64_t sz = 1ULL << lg2, k;
+
+			if (!(pgsize & sz) || sz > len - off ||
+			    ((iova + off) | pa) & (sz - 1))
+				continue;
+			for (k = EDU_PG; k < sz; k += EDU_PG)
+				if (pfn_of(va + off + k) * EDU_PG != pa + k)
+					break;
+			if (k >= sz)
+				break;
+		}
+		if (lg2 < 0)
+			lg2 = __builtin_ctzll(EDU_PG);
+		want[lg2]++;
+		off += 1ULL << lg2;
+	}
+}
+
+static void test_leaves(uint8_t *buf)
+{
+	uint64_t before[LEAF_SIZES], after[LEAF_SIZES], gone[LEAF_SIZES];
+	uint64_t want[LEAF_SIZES] = {}, pgsize, big = 0, sz;
+	bool ok = true, got_big = false;
+	char detail[512];
+	size_t n = 0;
+	int ret, i;
+
+	ret = read_leaves(before, &pgsize);
+	if (ret == -ENOENT) {
+		printf("GENPT_E2E_INFO: vfio-leaves: no %s (not a genpt kernel)\n",
+		       LEAVES_FILE);
+		return;
+	}
+	if (ret) {
+		result("vfio-leaves", false, "%s: %s", LEAVES_FILE, strerror(-ret));
+		return;
+	}
+	ret = ioas_map(buf, BUF_SIZE, IOVA_LEAVES_BLK, true);
+	if (!ret)
+		ret = ioas_map(buf + SZ_64K, SZ_2M - SZ_64K, IOVA_LEAVES_RUN,
+			       true);
+	if (ret) {
+		result("vfio-leaves", false, "IOMMU_IOAS_MAP: %s", strerror(-ret));
+		return;
+	}
+	expect_leaves(want, buf, BUF_SIZE, IOVA_LEAVES_BLK, pgsize);
+	expect_leaves(want, buf + SZ_64K, SZ_2M - SZ_64K, IOVA_LEAVES_RUN,
+		      pgsize);
+	ret = read_leaves(after, &pgsize);
+	if (ioas_unmap(IOVA_LEAVES_BLK, BUF_SIZE) ||
+	    ioas_unmap(IOVA_LEAVES_RUN, SZ_2M - SZ_64K))
+		ok = false;
+	if (ret || read_leaves(gone, &pgsize)) {
+		result("vfio-leaves", false, "%s unreadable", LEAVES_FILE);
+		return;
+	}
+	/* the largest page size up to 2 MiB the domain has, or a larger one */
+	for (sz = SZ_2M; sz >= EDU_PG && !big; sz >>= 1)
+		if (pgsize & sz)
+			big = sz;
+	for (i = big ? __builtin_ctzll(big) : LEAF_SIZES; i < LEAF_SIZES; i++)
+		got_big |= want[i] != 0;
+	if (EDU_PG == SZ_4K && big && !got_big)
+		ok = false;
+	for (i = 0; i < LEAF_SIZES; i++) {
+		if (after[i] - before[i] != want[i] || gone[i] != before[i])
+			ok = false;
+		if ((want[i] || after[i] != before[i]) && n < sizeof(detail))
+			n += snprintf(detail + n, sizeof(detail) - n,
+				      " %#llx: %llu (want %llu)",
+				      1ULL << i,
+				      (unsigned long long)(after[i] - before[i]),
+				      (unsigned long long)want[i]);
+	}
+	result("vfio-leaves", ok,
+	       "pgsize %#llx, leaves added by the maps at %#llx and %#llx:%s%s",
+	       (unsigned long long)pgsize, IOVA_LEAVES_BLK, IOVA_LEAVES_RUN,
+	       n ? detail : " none",
+	       EDU_PG == SZ_4K && big && !got_big ?
+	       "; the buffer is not in 2 MiB pages" : "");
+}
+
 /* Information only: which HWPT flags the driver accepts. */
 static void try_hwpt_flags(void)
 {
@@ -662,6 +818,7 @@ int main(int argc, char **argv)
 		test_smmu_ste();
 	else if (!amd)
 		test_snoop(ecap, argv[2]);
+	test_leaves(buf);
 	test_unmap(buf, top_iova);
 	try_hwpt_flags();
 	if (amd || smmu)

@@ -105,4 +105,4 @@ distclean:
 	rm -rf build
 
 help:
-	@sed -n '3,35p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,40p' Makefile | sed 's/^# \{0,1\}//'

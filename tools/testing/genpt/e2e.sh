@@ -945,10 +945,6 @@ check_case() {
 	got=$(guest edu-domain | sed -n 's/.*pgsize=\(0x[0-9a-f]*\).*/\1/p')
 	if [ "$got" = "$pgsize" ]; then
 		res "pgsize PASS $got"
-	elif [ "$(case_iommu "$name")" = smmuv3 ] && [ -n "$got" ] &&
-	     [ $(( got & pgsize )) = $(( pgsize )) ] &&
-	     [ $(( got & ~(pgsize | $(smmu_contig "$pgsize")) )) = 0 ]; then
-		res "pgsize PASS $got: $pgsize and contiguous runs of the granule"
 	else
 		res "pgsize FAIL ${got:-none}, expected $pgsize"
 	fi
@@ -1243,19 +1239,6 @@ check_smmu_iommu() {
 	else
 		echo "iommu-mode FAIL smmuv3 $got, expected $want for stage $st (idr0=$idr0)"
 	fi
-}
-
-# smmu_contig PGSIZE: the page sizes an SMMUv3 domain of the granule of
-# PGSIZE (the 6.12 page sizes of the case) may have besides PGSIZE: the
-# contiguous runs of its granule (4K: 64K and 32M; 64K: 2M and 16G), which
-# a table that writes the contiguous hint offers (genpt's armv8, patch
-# 0013); io-pgtable-arm does not.
-smmu_contig() {
-	case $(( $1 & -$1 )) in
-	4096) printf '0x%x' $(( (1 << 16) | (1 << 25) )) ;;
-	65536) printf '0x%x' $(( (1 << 21) | (1 << 34) )) ;;
-	*) echo 0 ;;
-	esac
 }
 
 # smmu_va CONSOLE EXPECT: the IOVA width of the case's domains. Stage 1:

@@ -26,10 +26,11 @@
 #                                   the 6.12 io-pgtable (not a test); by
 #                                   default both: armv8 under UML, amdv1
 #                                   and x86_64 under QEMU
-#   make e2e [QUICK=1] [CASES="<case> ..."] [BASELINE=1]   VT-d and AMD end
-#                                   to end under QEMU: boot matrix with NVMe,
-#                                   virtio-blk and edu DMA (also part of
-#                                   make test); BASELINE=1: on 6.12 as is
+#   make e2e [QUICK=1] [CASES="<case> ..."] [BASELINE=1]   VT-d, AMD and
+#                                   (arm64) SMMUv3 end to end under QEMU:
+#                                   boot matrix with NVMe, virtio-blk and
+#                                   edu DMA (also part of make test);
+#                                   BASELINE=1: on 6.12 as is
 #   make bench-dma                  dma_map_benchmark, genpt VT-d against
 #                                   the 6.12 driver in the same run (not a
 #                                   test)
@@ -106,4 +107,4 @@ distclean:
 	rm -rf build
 
 help:
-	@sed -n '3,35p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,40p' Makefile | sed 's/^# \{0,1\}//'

@@ -310,6 +310,47 @@ def load_case(d):
     return results, {n: (st, det) for n, st, det in results}, info, counts, console
 
 
+def print_devices(det, info, pgsize_text, vfio_table):
+    """Per device of DEVICES: its domain, page sizes (@pgsize_text), the DMA
+    verified; for the VFIO edu the lines of @vfio_table about its table."""
+    for bdf, title, key in DEVICES:
+        print()
+        print('%s %s' % (bdf[5:], title))
+        if key == 'vfio':
+            print('  domain         unmanaged (iommufd IOAS): %s' % (
+                'attached' if det('vfio-setup')[0] == 'PASS' else
+                'not attached (vfio-setup failed)'))
+            for line in vfio_table:
+                print(line)
+            print('  DMA verified   %s bytes through edu (vfio-dma %s, '
+                  'read-only %s, unmap %s, detached %s)' % (
+                      info.get('vfio-bytes', '0'), det('vfio-dma')[0],
+                      det('vfio-readonly')[0], det('vfio-unmap')[0],
+                      det('vfio-detached')[0]))
+            print('  error paths    bad requests: map %s, unmap %s, copy %s, '
+                  'hwpt %s, then intact %s; fail-nth %s, then intact %s' % (
+                      det('vfio-bad-map')[0], det('vfio-bad-unmap')[0],
+                      det('vfio-bad-copy')[0], det('vfio-bad-hwpt')[0],
+                      det('vfio-bad-intact')[0], det('vfio-failnth')[0],
+                      det('vfio-failnth-intact')[0]))
+            continue
+        group = info.get('group ' + bdf, '?')
+        print('  domain         %s' % DOMAIN_TYPES.get(group, group))
+        if key in ('edu', 'nvme', 'virtio'):
+            print('  page sizes     %s' % pgsize_text)
+        if key in ('nvme', 'virtio'):
+            print('  DMA verified   %s (guest %s, host image %s)' % (
+                det(key + '-direct')[1], det(key + '-direct')[0],
+                det(key + '-image')[0]))
+        elif key == 'edu':
+            print('  DMA verified   %s bytes through edu (coherent %s, '
+                  'streaming %s, write to the unmapped IOVA blocked %s)' % (
+                      info.get('edu-bytes', '0'), det('edu-coherent')[0],
+                      det('edu-streaming')[0], det('edu-fault')[0]))
+        elif key == 'bench':
+            print_dmabench(det)
+
+
 AMD_LEVELS = re.compile(r'(-?\d+) before, (-?\d+) after the map at (0x[0-9a-f]+)')
 
 
@@ -344,47 +385,14 @@ def run_report_amd(args):
     edu_dom = kv(det('edu-domain')[1])
     pgsize = int(edu_dom.get('pgsize', '0'), 16)
     m = AMD_LEVELS.search(info.get('vfio-table-levels', ''))
-    for bdf, title, key in DEVICES:
-        print()
-        print('%s %s' % (bdf[5:], title))
-        if key == 'vfio':
-            print('  domain         unmanaged (iommufd IOAS): %s' % (
-                'attached' if det('vfio-setup')[0] == 'PASS' else
-                'not attached (vfio-setup failed)'))
-            if m:
-                print('  page table     amdv1 (v1), %s levels after the map at '
-                      '0x40000000, %s after the one at %s: the top grew '
-                      '(change_top(), every DTE rewritten)' % m.group(1, 2, 3))
-            else:
-                print('  page table     levels not shown (no genpt_edu debugfs)')
-            print('  DMA verified   %s bytes through edu (vfio-dma %s, '
-                  'read-only %s, unmap %s, detached %s)' % (
-                      info.get('vfio-bytes', '0'), det('vfio-dma')[0],
-                      det('vfio-readonly')[0], det('vfio-unmap')[0],
-                      det('vfio-detached')[0]))
-            print('  error paths    bad requests: map %s, unmap %s, copy %s, '
-                  'hwpt %s, then intact %s; fail-nth %s, then intact %s' % (
-                      det('vfio-bad-map')[0], det('vfio-bad-unmap')[0],
-                      det('vfio-bad-copy')[0], det('vfio-bad-hwpt')[0],
-                      det('vfio-bad-intact')[0], det('vfio-failnth')[0],
-                      det('vfio-failnth-intact')[0]))
-            continue
-        group = info.get('group ' + bdf, '?')
-        print('  domain         %s' % DOMAIN_TYPES.get(group, group))
-        if key in ('edu', 'nvme', 'virtio'):
-            print('  page sizes     %s (DMA domain pgsize_bitmap %#x)'
-                  % (pgsizes(pgsize), pgsize))
-        if key in ('nvme', 'virtio'):
-            print('  DMA verified   %s (guest %s, host image %s)' % (
-                det(key + '-direct')[1], det(key + '-direct')[0],
-                det(key + '-image')[0]))
-        elif key == 'edu':
-            print('  DMA verified   %s bytes through edu (coherent %s, '
-                  'streaming %s, write to the unmapped IOVA blocked %s)' % (
-                      info.get('edu-bytes', '0'), det('edu-coherent')[0],
-                      det('edu-streaming')[0], det('edu-fault')[0]))
-        elif key == 'bench':
-            print_dmabench(det)
+    if m:
+        table = ['  page table     amdv1 (v1), %s levels after the map at '
+                 '0x40000000, %s after the one at %s: the top grew '
+                 '(change_top(), every DTE rewritten)' % m.group(1, 2, 3)]
+    else:
+        table = ['  page table     levels not shown (no genpt_edu debugfs)']
+    print_devices(det, info, '%s (DMA domain pgsize_bitmap %#x)'
+                  % (pgsizes(pgsize), pgsize), table)
     print()
     print('invalidations (QEMU trace): %s' % ', '.join(
         '%s %d' % (ev, counts.get('amdvi_' + ev, 0))
@@ -458,50 +466,16 @@ def run_report_smmu(args):
                             .get(stage, stage), granule, ias, tsz, levels))
     edu_dom = kv(det('edu-domain')[1])
     pgsize = int(edu_dom.get('pgsize', '0'), 16)
-    for bdf, title, key in DEVICES:
-        print()
-        print('%s %s' % (bdf[5:], title))
-        if key == 'vfio':
-            print('  domain         unmanaged (iommufd IOAS): %s' % (
-                'attached' if det('vfio-setup')[0] == 'PASS' else
-                'not attached (vfio-setup failed)'))
-            st, text = det('vfio-leaves')
-            leaves = ['%s x %d' % (size_text(int(m.group(1), 16).bit_length() - 1),
-                                   int(m.group(2)))
-                      for m in LEAVES.finditer(text)]
-            print('  leaves         %s: %s' % (
-                st, ', '.join(leaves) or text) +
-                  ' (blocks and contiguous runs of the large aligned map, '
-                  'counted in the table)')
-            print('  DMA verified   %s bytes through edu (vfio-dma %s, '
-                  'read-only %s, unmap %s, detached %s)' % (
-                      info.get('vfio-bytes', '0'), det('vfio-dma')[0],
-                      det('vfio-readonly')[0], det('vfio-unmap')[0],
-                      det('vfio-detached')[0]))
-            print('  error paths    bad requests: map %s, unmap %s, copy %s, '
-                  'hwpt %s, then intact %s; fail-nth %s, then intact %s' % (
-                      det('vfio-bad-map')[0], det('vfio-bad-unmap')[0],
-                      det('vfio-bad-copy')[0], det('vfio-bad-hwpt')[0],
-                      det('vfio-bad-intact')[0], det('vfio-failnth')[0],
-                      det('vfio-failnth-intact')[0]))
-            continue
-        group = info.get('group ' + bdf, '?')
-        print('  domain         %s' % DOMAIN_TYPES.get(group, group))
-        if key in ('edu', 'nvme', 'virtio'):
-            print('  page sizes     %s (DMA domain pgsize_bitmap %#x)'
-                  % (' '.join(size_text(b) for b in range(64)
-                              if pgsize >> b & 1) or 'none', pgsize))
-        if key in ('nvme', 'virtio'):
-            print('  DMA verified   %s (guest %s, host image %s)' % (
-                det(key + '-direct')[1], det(key + '-direct')[0],
-                det(key + '-image')[0]))
-        elif key == 'edu':
-            print('  DMA verified   %s bytes through edu (coherent %s, '
-                  'streaming %s, write to the unmapped IOVA blocked %s)' % (
-                      info.get('edu-bytes', '0'), det('edu-coherent')[0],
-                      det('edu-streaming')[0], det('edu-fault')[0]))
-        elif key == 'bench':
-            print_dmabench(det)
+    st, text = det('vfio-leaves')
+    leaves = ['%s x %d' % (size_text(int(m.group(1), 16).bit_length() - 1),
+                           int(m.group(2)))
+              for m in LEAVES.finditer(text)]
+    table = ['  leaves         %s: %s' % (st, ', '.join(leaves) or text) +
+             ' (blocks and contiguous runs of the large aligned map, '
+             'counted in the table)']
+    print_devices(det, info, '%s (DMA domain pgsize_bitmap %#x)' % (
+        ' '.join(size_text(b) for b in range(64) if pgsize >> b & 1) or
+        'none', pgsize), table)
     print()
     cmds = sorted((k[4:], v) for k, v in counts.items() if k.startswith('cmd:'))
     print('invalidations (QEMU trace): %s; range invalidations %d' % (

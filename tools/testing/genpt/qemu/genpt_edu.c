@@ -568,6 +568,30 @@ static struct pci_driver genpt_edu_driver = {
 
 #if IS_ENABLED(CONFIG_IOMMU_PT)
 /*
+ * Show @show(m, domain) of the paging domain the VFIO edu is attached to:
+ * -ENODEV without the device, -ENOENT unless it is in a paging domain.
+ */
+static int edu_vfio_domain_show(struct seq_file *m,
+				void (*show)(struct seq_file *m,
+					     struct iommu_domain *domain))
+{
+	struct iommu_domain *domain;
+	struct pci_dev *pdev;
+	int ret = 0;
+
+	pdev = pci_get_domain_bus_and_slot(0, 0, EDU_VFIO_DEVFN);
+	if (!pdev)
+		return -ENODEV;
+	domain = iommu_get_domain_for_dev(&pdev->dev);
+	if (domain && (domain->type & __IOMMU_DOMAIN_PAGING))
+		show(m, domain);
+	else
+		ret = -ENOENT;
+	pci_dev_put(pdev);
+	return ret;
+}
+
+/*
  * genpt kernel: debugfs genpt_edu_leaves shows how the table of the VFIO
  * edu's domain maps what it maps, from the table's count_leaves(): a line
  * "pgsize 0x<domain pgsize_bitmap>", then "<log2 size> <count>" for every
@@ -575,31 +599,23 @@ static struct pci_driver genpt_edu_driver = {
  * aligned enough for blocks and contiguous runs. Every paging domain of a
  * driver on genpt is a struct pt_iommu (PT_IOMMU_CHECK_DOMAIN()).
  */
+static void edu_leaves_domain(struct seq_file *m, struct iommu_domain *domain)
+{
+	struct pt_iommu *iommu_table =
+		container_of(domain, struct pt_iommu, domain);
+	u64 counts[PT_IOMMU_LEAF_SIZES] = {};
+	unsigned int i;
+
+	iommu_table->ops->count_leaves(iommu_table, counts);
+	seq_printf(m, "pgsize 0x%lx\n", domain->pgsize_bitmap);
+	for (i = 0; i != PT_IOMMU_LEAF_SIZES; i++)
+		if (counts[i])
+			seq_printf(m, "%u %llu\n", i, counts[i]);
+}
+
 static int edu_leaves_show(struct seq_file *m, void *unused)
 {
-	u64 counts[PT_IOMMU_LEAF_SIZES] = {};
-	struct pt_iommu *iommu_table;
-	struct iommu_domain *domain;
-	struct pci_dev *pdev;
-	unsigned int i;
-	int ret = 0;
-
-	pdev = pci_get_domain_bus_and_slot(0, 0, EDU_VFIO_DEVFN);
-	if (!pdev)
-		return -ENODEV;
-	domain = iommu_get_domain_for_dev(&pdev->dev);
-	if (!domain || !(domain->type & __IOMMU_DOMAIN_PAGING)) {
-		ret = -ENOENT;
-	} else {
-		iommu_table = container_of(domain, struct pt_iommu, domain);
-		iommu_table->ops->count_leaves(iommu_table, counts);
-		seq_printf(m, "pgsize 0x%lx\n", domain->pgsize_bitmap);
-		for (i = 0; i != PT_IOMMU_LEAF_SIZES; i++)
-			if (counts[i])
-				seq_printf(m, "%u %llu\n", i, counts[i]);
-	}
-	pci_dev_put(pdev);
-	return ret;
+	return edu_vfio_domain_show(m, edu_leaves_domain);
 }
 DEFINE_SHOW_ATTRIBUTE(edu_leaves);
 
@@ -616,26 +632,19 @@ static struct dentry *edu_leaves_file;
  * iommu_domain is the pt_iommu_amdv1's (PT_IOMMU_CHECK_DOMAIN()).
  */
 
-static int edu_amd_mode_show(struct seq_file *m, void *unused)
+static void edu_amd_mode_domain(struct seq_file *m,
+				struct iommu_domain *domain)
 {
 	struct pt_iommu_amdv1_hw_info info;
-	struct iommu_domain *domain;
-	struct pci_dev *pdev;
-	int ret = 0;
 
-	pdev = pci_get_domain_bus_and_slot(0, 0, EDU_VFIO_DEVFN);
-	if (!pdev)
-		return -ENODEV;
-	domain = iommu_get_domain_for_dev(&pdev->dev);
-	if (!domain || !(domain->type & __IOMMU_DOMAIN_PAGING)) {
-		ret = -ENOENT;
-	} else {
-		pt_iommu_amdv1_hw_info(container_of(domain, struct pt_iommu_amdv1,
-						    iommu.domain), &info);
-		seq_printf(m, "%u\n", info.mode);
-	}
-	pci_dev_put(pdev);
-	return ret;
+	pt_iommu_amdv1_hw_info(container_of(domain, struct pt_iommu_amdv1,
+					    iommu.domain), &info);
+	seq_printf(m, "%u\n", info.mode);
+}
+
+static int edu_amd_mode_show(struct seq_file *m, void *unused)
+{
+	return edu_vfio_domain_show(m, edu_amd_mode_domain);
 }
 DEFINE_SHOW_ATTRIBUTE(edu_amd_mode);
 

@@ -19,7 +19,6 @@
 #include "pt_iter.h"
 
 #include <linux/cleanup.h>
-#include <linux/dma-mapping.h>
 #include <linux/export.h>
 #include <linux/generic_pt/iommu.h>
 #include <linux/iommu.h>
@@ -28,11 +27,6 @@
 #include <linux/spinlock.h>
 #include "../iommu-pages.h"
 #include "pt_fault_inject.h"
-
-#if IS_ENABLED(CONFIG_X86)
-#include <asm/cacheflush.h>
-#include <asm/cpufeature.h>
-#endif
 
 #define pt_iommu_table CONCATENATE(pt_iommu_, PT_FMT)
 #define pt_iommu_table_cfg CONCATENATE(pt_iommu_table, _cfg)
@@ -51,41 +45,20 @@ static struct pt_common *common_from_iommu(struct pt_iommu *iommu_table)
 }
 
 /*
- * Incoherent walkers (PT_FEAT_DMA_INCOHERENT).
- *
- * x86 IOMMUs have no struct device to use with the DMA API, so the cache
- * lines are flushed directly. Elsewhere the table memory is mapped for the
- * IOMMU device with the DMA API for as long as it is a table, which both
- * writes back its zeroed contents and gives a handle to sync later writes
- * with. The table must be reachable by the walker at its physical address.
+ * Incoherent walkers (PT_FEAT_DMA_INCOHERENT): every table is written back
+ * with the iommu-pages helpers from its allocation until it is freed.
  */
 static int pt_incoherent_table_start(struct pt_iommu *iommu_table,
 				     void *table, size_t size)
 {
-#if IS_ENABLED(CONFIG_X86)
-	clflush_cache_range(table, size);
-#else
-	struct device *dev = iommu_table->iommu_device;
-	dma_addr_t dma;
-
-	dma = dma_map_single(dev, table, size, DMA_TO_DEVICE);
-	if (dma_mapping_error(dev, dma))
-		return -ENOMEM;
-	if (dma != virt_to_phys(table)) {
-		dma_unmap_single(dev, dma, size, DMA_TO_DEVICE);
-		return -EOPNOTSUPP;
-	}
-#endif
-	return 0;
+	return iommu_pages_incoherent_map(iommu_table->iommu_device, table,
+					  size);
 }
 
 static void pt_incoherent_table_done(struct pt_iommu *iommu_table,
 				     void *table, size_t size)
 {
-#if !IS_ENABLED(CONFIG_X86)
-	dma_unmap_single(iommu_table->iommu_device, virt_to_phys(table), size,
-			 DMA_TO_DEVICE);
-#endif
+	iommu_pages_incoherent_unmap(iommu_table->iommu_device, table, size);
 }
 
 /* Write back items [start_index, end_index) of pts->table */
@@ -97,14 +70,9 @@ static void pt_flush_items(const struct pt_state *pts, unsigned int start_index,
 
 	if (!pts_feature(pts, PT_FEAT_DMA_INCOHERENT))
 		return;
-#if IS_ENABLED(CONFIG_X86)
-	clflush_cache_range((u8 *)pts->table + offset, len);
-#else
-	dma_sync_single_range_for_device(iommu_from_common(pts->range->common)
-						 ->iommu_device,
-					 virt_to_phys(pts->table), offset, len,
-					 DMA_TO_DEVICE);
-#endif
+	iommu_pages_incoherent_sync(iommu_from_common(pts->range->common)
+					    ->iommu_device,
+				    pts->table, offset, len);
 }
 
 /*
@@ -1224,11 +1192,8 @@ static int pt_init_check_cfg(struct pt_iommu *iommu_table,
 	if (features & BIT(PT_FEAT_DMA_INCOHERENT)) {
 		if (!iommu_table->iommu_device)
 			return -EINVAL;
-#if IS_ENABLED(CONFIG_X86)
-		/* Writing back is clflush; every CPU with an IOMMU has it */
-		if (!boot_cpu_has(X86_FEATURE_CLFLUSH))
+		if (!iommu_pages_incoherent_possible())
 			return -EOPNOTSUPP;
-#endif
 	}
 	return 0;
 }

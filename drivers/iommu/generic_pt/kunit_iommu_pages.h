@@ -2,7 +2,7 @@
 /*
  * The table page accounting the KUnit suites check for leaks, shared by
  * the IOMMU suite (kunit_iommu.h) and the differential suite and benchmark
- * (kunit_pair.h).
+ * (kunit/kunit_pair.h).
  */
 #ifndef __GENERIC_PT_KUNIT_IOMMU_PAGES_H
 #define __GENERIC_PT_KUNIT_IOMMU_PAGES_H

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Turn the "genpt_bench:" lines of a benchmark kernel's console log
-# (drivers/iommu/generic_pt/kunit_bench.h) into a table: per pair and row,
+# (drivers/iommu/generic_pt/kunit/kunit_bench.h) into a table: per pair and row,
 # ns per call of map and unmap for genpt and the legacy io-pgtable, and
 # genpt/legacy; then the store limit of 256 leaves against the 256x4K map.
 

@@ -9,7 +9,7 @@
 # The kernel is built in build/bench-ARCH from configs/bench.config,
 # configs/common.config and configs/ARCH.config if it exists. Each pair of
 # a genpt format and the io-pgtable it is compared with that the
-# configuration builds shows up in the table (kunit_bench.h); x86_64 has
+# configuration builds shows up in the table (kunit/kunit_bench.h); x86_64 has
 # amdv1/AMD_IOMMU_V1 and x86_64/AMD_IOMMU_V2. The figures come from TCG
 # (or UML): only ratios mean something.
 #

@@ -78,6 +78,27 @@ genpt_msg() { printf 'genpt: %s\n' "$*"; }
 genpt_err() { printf 'genpt: error: %s\n' "$*" >&2; }
 genpt_die() { genpt_err "$*"; exit 1; }
 
+# The identity that authors and signs off exported patches: GENPT_SIGNOFF
+# ("Name <email>"), else git's user.name and user.email as the repository
+# sees them. Prints nothing if neither is set; fails for a GENPT_SIGNOFF
+# that is not "Name <email>".
+genpt_identity() {
+	local name email
+
+	if [ -n "${GENPT_SIGNOFF:-}" ]; then
+		[[ $GENPT_SIGNOFF =~ ^[^\<\>]*[^[:space:]\<\>][[:space:]]+\<[^[:space:]\<\>@]+@[^[:space:]\<\>]+\>$ ]] ||
+			return 1
+		printf '%s\n' "$GENPT_SIGNOFF"
+		return 0
+	fi
+	name=$(git -C "$GENPT_ROOT" config user.name 2>/dev/null)
+	email=$(git -C "$GENPT_ROOT" config user.email 2>/dev/null)
+	if [ -n "$name" ] && [ -n "$email" ]; then
+		printf '%s <%s>\n' "$name" "$email"
+	fi
+	return 0
+}
+
 genpt_now() { printf '%s' "$EPOCHREALTIME"; }
 genpt_elapsed() { awk -v a="$1" -v b="$(genpt_now)" 'BEGIN { printf "%.1f", b - a }'; }
 

@@ -5,8 +5,8 @@
 #
 #   save-patch.sh NAME
 #
-# Uncommitted changes outside the owned subtree are committed (Signed-off-by
-# genpt developers) with the message from, in order of preference:
+# Uncommitted changes outside the owned subtree are committed with the
+# message from, in order of preference:
 #   MSG=<file>             complete commit message (subject, blank line, body)
 #   SUBJECT=<line> [BODY=<text>]
 #   the editor, when stdin is a terminal
@@ -14,6 +14,8 @@
 # the one just created) is exported with "git format-patch" into
 # patches/NNNN-<slug>.patch and appended to patches/series. With a single
 # commit the slug is NAME; with several, each is named after its subject.
+# The patch files are authored and signed off by genpt_identity (lib.sh):
+# GENPT_SIGNOFF, else git's user.name/user.email.
 
 . "$(dirname "$0")/lib.sh"
 

@@ -90,11 +90,11 @@ struct pt_iommu_ops {
 
 	/**
 	 * @count_leaves: Add the number of leaves of 2^n bytes in the table
-	 * to @counts[n], for every n below PT_IOMMU_LEAF_SIZES. A run of
-	 * entries that the hardware takes as one translation (ARM's
+	 * to entry n of @counts, for every n below PT_IOMMU_LEAF_SIZES. A
+	 * run of entries that the hardware takes as one translation (ARM's
 	 * contiguous hint, AMD's replicated NextLevel 7 entries) is one leaf
-	 * of the run's size. For debugfs and test hooks that show how ranges
-	 * were mapped.
+	 * of the run's size. For debugfs and test hooks that show how
+	 * ranges were mapped.
 	 *
 	 * Context: Any context; lockless. The counts are exact only when no
 	 * map or unmap runs concurrently.

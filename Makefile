@@ -18,6 +18,9 @@
 #   make run-kunit                  build + run the x86_64 KUnit suites, report
 #   make test                       all configurations + e2e matrix + checks
 #   make check                      static checks only
+#   make docs                       Documentation/driver-api/generic_pt.rst
+#                                   built with Sphinx on its own (in
+#                                   build/docs/html); fails on any warning
 #   make kunit ARCH=<cfg> [SUITE=<glob>]   one configuration:
 #                                   x86_64 | i386 | i386-pae | arm64
 #                                   (production) | x86_64-debug (debug
@@ -43,7 +46,7 @@
 
 .DEFAULT_GOAL := run
 .NOTPARALLEL:
-.PHONY: run run-kunit test check kunit bench-formats bench-dma e2e tree save-patch refresh-patches clean distclean help
+.PHONY: run run-kunit test check docs kunit bench-formats bench-dma e2e tree save-patch refresh-patches clean distclean help
 
 T := tools/testing/genpt
 
@@ -63,6 +66,11 @@ test:
 
 check:
 	@$(RUN) $(T)/test.sh --checks-only
+
+docs:
+	@$(RUN) $(T)/deps.sh
+	@$(RUN) $(T)/assemble.sh
+	@$(RUN) $(T)/docs.sh
 
 # Command-line variables reach the recipes' environment: use them from
 # there ($$ARCH), so that no value needs make-level quoting.
@@ -107,4 +115,4 @@ distclean:
 	rm -rf build
 
 help:
-	@sed -n '3,40p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,43p' Makefile | sed 's/^# \{0,1\}//'

@@ -28,19 +28,32 @@
 #include "../iommu-pages.h"
 #include "pt_fault_inject.h"
 
-#define pt_iommu_table CONCATENATE(pt_iommu_, PT_FMT)
-#define pt_iommu_table_cfg CONCATENATE(pt_iommu_table, _cfg)
-#define pt_iommu_table_hw_info CONCATENATE(pt_iommu_table, _hw_info)
+/*
+ * The format's names, with FMT for the format: struct pt_iommu_FMT is
+ * struct pt_iommu_amdv1 when PT_FMT is amdv1, pt_iommu_FMT_init() is
+ * pt_iommu_amdv1_init(). The exported functions are defined under these
+ * names so that kernel-doc parses their documentation, written once for
+ * every format. pt_iommu_FMT_hw_info names both a struct and a function, as
+ * the format's own name does.
+ */
+#define pt_iommu_FMT CONCATENATE(pt_iommu_, PT_FMT)
+#define pt_iommu_FMT_cfg CONCATENATE(pt_iommu_FMT, _cfg)
+#define pt_iommu_FMT_hw_info CONCATENATE(pt_iommu_FMT, _hw_info)
+#define pt_iommu_FMT_init NS(init)
+#define pt_iommu_FMT_map_pages NS(map_pages)
+#define pt_iommu_FMT_unmap_pages NS(unmap_pages)
+#define pt_iommu_FMT_iova_to_phys NS(iova_to_phys)
+#define pt_iommu_FMT_read_and_clear_dirty NS(read_and_clear_dirty)
 
 static struct pt_iommu *iommu_from_common(struct pt_common *common)
 {
-	return &container_of(common, struct pt_iommu_table,
+	return &container_of(common, struct pt_iommu_FMT,
 			     PT_IOMMU_MEMBER.common)->iommu;
 }
 
 static struct pt_common *common_from_iommu(struct pt_iommu *iommu_table)
 {
-	return &container_of(iommu_table, struct pt_iommu_table, iommu)
+	return &container_of(iommu_table, struct pt_iommu_FMT, iommu)
 			->PT_IOMMU_MEMBER.common;
 }
 
@@ -219,22 +232,20 @@ static __always_inline int __iova_to_phys(struct pt_range *range, void *arg,
 
 PT_MAKE_LEVELS(__iova_to_phys_fn, __iova_to_phys);
 
-/*
- * The exported operations below are documented for users in
- * include/linux/generic_pt/iommu.h ("Operations"); these comments follow
- * the kernel-doc layout but are not parsed, as the names are generated.
- */
-
-/*
- * NS(iova_to_phys)() - translate an IOVA
+/**
+ * pt_iommu_FMT_iova_to_phys() - translate an IOVA
  * @domain: the domain of the table
  * @iova: input address
  *
+ * The iommu_domain_ops::iova_to_phys of IOMMU_PT_DOMAIN_OPS().
+ *
  * Context: Any context; lockless.
- * Return: The output address @iova translates to, including its offset in
- * a large or contiguous page, or 0 if @iova is not mapped.
+ * Return: The physical address @iova translates to, including its offset
+ * in a large or contiguous page, or 0 if @iova is not mapped or lies
+ * outside the table.
  */
-phys_addr_t NS(iova_to_phys)(struct iommu_domain *domain, dma_addr_t iova)
+phys_addr_t pt_iommu_FMT_iova_to_phys(struct iommu_domain *domain,
+				      dma_addr_t iova)
 {
 	struct pt_iommu *iommu_table =
 		container_of(domain, struct pt_iommu, domain);
@@ -248,7 +259,7 @@ phys_addr_t NS(iova_to_phys)(struct iommu_domain *domain, dma_addr_t iova)
 		return 0;
 	return res;
 }
-EXPORT_SYMBOL_NS_GPL(NS(iova_to_phys), GENERIC_PT_IOMMU);
+EXPORT_SYMBOL_NS_GPL(pt_iommu_FMT_iova_to_phys, GENERIC_PT_IOMMU);
 
 /* -------- read_and_clear_dirty / set_dirty -------- */
 
@@ -297,29 +308,34 @@ static __always_inline int __read_and_clear_dirty(struct pt_range *range,
 
 PT_MAKE_LEVELS(__read_and_clear_dirty_fn, __read_and_clear_dirty);
 
-/*
- * NS(read_and_clear_dirty)() - collect the dirty state of a range
+/**
+ * pt_iommu_FMT_read_and_clear_dirty() - collect the dirty state of a range
  * @domain: the domain of the table
  * @iova: first input address
- * @size: length of the range
- * @flags: IOMMU_DIRTY_NO_CLEAR to only read the dirty state
- * @dirty: bitmap to record into; dirty->gather collects the ranges whose
- *	dirty state was cleared, which the caller must flush
+ * @size: length of the range in bytes
+ * @flags: IOMMU_DIRTY_NO_CLEAR to read the dirty state without clearing it
+ * @dirty: Bitmap to record into. iommu_dirty_bitmap_record() also adds
+ *	every range it records to dirty->gather, which the caller flushes.
  *
- * Every dirty leaf that intersects the range is recorded from the start of
- * the range or of the leaf, whichever is later, to the end of the leaf, as
- * the 6.12 drivers record whole pages. Unless IOMMU_DIRTY_NO_CLEAR, all
- * items of the leaf are made clean.
+ * The iommu_dirty_ops::read_and_clear_dirty of IOMMU_PT_DIRTY_OPS(). Every
+ * dirty leaf in the range is recorded from the start of the range or of the
+ * leaf, whichever is later, to the end of the leaf, even where the leaf
+ * goes on past the range: the leaf is made clean as a whole, so no part of
+ * it may go unreported (6.12's drivers record whole pages the same way).
+ * Unless @flags has IOMMU_DIRTY_NO_CLEAR, all items of the leaf are then
+ * made clean.
  *
- * Context: Process context. Must not run concurrently with map or unmap of
- * an overlapping range.
- * Return: 0, -EINVAL if @size is 0, -EOVERFLOW if the range wraps, -ERANGE
- * if it is outside the table, -EOPNOTSUPP if the table cannot track dirty
- * state.
+ * Context: Process context. Must not run concurrently with a map or unmap
+ * of an overlapping range.
+ * Return: 0; -EINVAL if @size is 0; -EOVERFLOW if the range wraps or ends
+ * above ULONG_MAX; -ERANGE if it lies outside the table's input address
+ * space; -EOPNOTSUPP if the table cannot track dirty state (the format, or
+ * its configuration, has no dirty tracking, or PT_FEAT_DMA_INCOHERENT).
  */
-int NS(read_and_clear_dirty)(struct iommu_domain *domain, unsigned long iova,
-			     size_t size, unsigned long flags,
-			     struct iommu_dirty_bitmap *dirty)
+int pt_iommu_FMT_read_and_clear_dirty(struct iommu_domain *domain,
+				      unsigned long iova, size_t size,
+				      unsigned long flags,
+				      struct iommu_dirty_bitmap *dirty)
 {
 	struct pt_iommu *iommu_table =
 		container_of(domain, struct pt_iommu, domain);
@@ -343,7 +359,7 @@ int NS(read_and_clear_dirty)(struct iommu_domain *domain, unsigned long iova,
 		return -ERANGE;
 	return pt_walk_range(&range, __read_and_clear_dirty_fn, &dirty_args);
 }
-EXPORT_SYMBOL_NS_GPL(NS(read_and_clear_dirty), GENERIC_PT_IOMMU);
+EXPORT_SYMBOL_NS_GPL(pt_iommu_FMT_read_and_clear_dirty, GENERIC_PT_IOMMU);
 
 static __always_inline int __set_dirty(struct pt_range *range, void *arg,
 				       unsigned int level,
@@ -811,35 +827,44 @@ static void pt_map_free_tables(struct pt_iommu *iommu_table,
 	iommu_iotlb_sync(domain, &iotlb_gather);
 }
 
-/*
- * NS(map_pages)() - map a physically contiguous range
+/**
+ * pt_iommu_FMT_map_pages() - map a physically contiguous range
  * @domain: the domain of the table
- * @iova: first input address, aligned to @pgsize
- * @paddr: first output address, aligned to @pgsize
+ * @iova: first input address
+ * @paddr: first output address
  * @pgsize: page size the caller split the range into
  * @pgcount: number of pages
- * @prot: IOMMU_READ, IOMMU_WRITE, IOMMU_CACHE, IOMMU_NOEXEC, IOMMU_MMIO
+ * @prot: IOMMU_READ, IOMMU_WRITE, IOMMU_CACHE, IOMMU_NOEXEC, IOMMU_MMIO,
+ *	IOMMU_PRIV: what the format can encode of them
  * @gfp: allocation flags for new tables
  * @mapped: increased by the number of bytes mapped, also on failure
  *
- * Maps the whole range with the largest pages the format, the domain's
- * pgsize_bitmap and the alignment of iova, paddr and the remaining length
- * allow, whatever @pgsize is. Empty tables in the way of a larger page are
- * unlinked and freed after an IOTLB flush.
+ * The iommu_domain_ops::map_pages of IOMMU_PT_DOMAIN_OPS(). Maps the
+ * @pgsize * @pgcount bytes at @iova with the largest pages that the format,
+ * the domain's pgsize_bitmap and the alignment of the IOVA, the physical
+ * address and the remaining length allow, whatever @pgsize is. Empty tables
+ * in the way of a larger page are unlinked, and freed after an IOTLB flush
+ * through the domain's iotlb_sync. With PT_FEAT_DYNAMIC_TOP a range above
+ * what the top covers adds levels (see pt_iommu_driver_ops::change_top).
+ * On failure the start of the range may be mapped: what was added to
+ * @mapped says how much, so that the caller can unmap it.
  *
- * Context: Process context, or atomic with a suitable @gfp. Must not run
- * concurrently with any operation on an overlapping range.
- * Return: 0 on success. -EINVAL if the length is 0, @prot grants neither
- * read nor write or the range is not aligned to the smallest page size.
- * -EOVERFLOW if the input or output range wraps. -ERANGE if it is outside
- * the table's input or output address space. -EADDRINUSE if something is
- * already mapped in the range. -ENOMEM if a table could not be allocated.
- * The format may refuse @prot with its own errno. On failure *@mapped tells
- * how much of the start of the range was mapped.
+ * Context: Process context, or atomic with a @gfp that does not sleep. Must
+ * not run concurrently with any operation on an overlapping range.
+ * Return: 0; -EINVAL if the length is 0, @prot grants neither read nor
+ * write, or the IOVA, the physical address or the length is not aligned to
+ * the smallest page of the domain's pgsize_bitmap; -EOVERFLOW if the length
+ * overflows, or the input or output range wraps or the input range ends
+ * above ULONG_MAX; -ERANGE if the range lies outside the table's input
+ * address space (with PT_FEAT_DYNAMIC_TOP: beyond what the table can grow
+ * to) or ends above its output address space; -EADDRINUSE if something is
+ * already mapped in the range; -ENOMEM if a table could not be allocated;
+ * the errno with which the format refuses @prot (-EINVAL for a read-only
+ * mapping with PT_FEAT_VTDSS_FORCE_WRITEABLE).
  */
-int NS(map_pages)(struct iommu_domain *domain, unsigned long iova,
-		  phys_addr_t paddr, size_t pgsize, size_t pgcount, int prot,
-		  gfp_t gfp, size_t *mapped)
+int pt_iommu_FMT_map_pages(struct iommu_domain *domain, unsigned long iova,
+			   phys_addr_t paddr, size_t pgsize, size_t pgcount,
+			   int prot, gfp_t gfp, size_t *mapped)
 {
 	struct pt_iommu *iommu_table =
 		container_of(domain, struct pt_iommu, domain);
@@ -907,7 +932,7 @@ int NS(map_pages)(struct iommu_domain *domain, unsigned long iova,
 	pt_map_free_tables(iommu_table, &map);
 	return ret;
 }
-EXPORT_SYMBOL_NS_GPL(NS(map_pages), GENERIC_PT_IOMMU);
+EXPORT_SYMBOL_NS_GPL(pt_iommu_FMT_map_pages, GENERIC_PT_IOMMU);
 
 /* -------- unmap -------- */
 
@@ -1004,29 +1029,40 @@ static __always_inline int __unmap_range(struct pt_range *range, void *arg,
 
 PT_MAKE_LEVELS(__unmap_range_fn, __unmap_range);
 
-/*
- * NS(unmap_pages)() - unmap a range
+/**
+ * pt_iommu_FMT_unmap_pages() - unmap a range
  * @domain: the domain of the table
  * @iova: first input address
  * @pgsize: page size the caller split the range into
  * @pgcount: number of pages
  * @iotlb_gather: collects the range to invalidate and the freed tables
  *
- * Unmaps leaves from @iova on and stops at the first hole. A leaf that
- * starts before @iova is left alone and stops the unmap; a leaf that ends
- * after the range is removed whole. Tables the range covers entirely are
- * freed through @iotlb_gather's freelist after the caller's IOTLB sync.
- * iotlb_gather->pgsize is lowered to the smallest leaf size removed.
+ * The iommu_domain_ops::unmap_pages of IOMMU_PT_DOMAIN_OPS(). Unmaps the
+ * leaves from @iova on, up to the first hole. A leaf is never split: one
+ * that starts before @iova is left alone and stops the unmap, one that
+ * ends after the range is removed whole. Tables the range covers entirely
+ * go to @iotlb_gather's freelist, which the caller frees with
+ * iommu_put_pages_list() after its IOTLB sync. The range added to
+ * @iotlb_gather covers every IOVA whose translation changed and every freed
+ * table. With PT_FEAT_FLUSH_RANGE_NO_GAPS a range disjoint from what
+ * @iotlb_gather holds first syncs that (iommu_iotlb_sync()).
+ *
+ * iotlb_gather->pgsize becomes the smallest leaf size any unmap into
+ * @iotlb_gather removed. The range may also hold larger leaves and freed
+ * tables, so a driver must not take it as the level of every leaf (an ARM
+ * TTL hint).
  *
  * Context: Process context, or atomic. Must not run concurrently with any
  * operation on an overlapping range.
- * Return: Number of bytes unmapped, counted from @iova, which may exceed
- * the requested length. 0 for a length of 0, a wrapping or out of table
- * range, or a range that does not start at a mapped leaf.
+ * Return: The number of bytes unmapped, counted from @iova, which may
+ * exceed the requested length. 0 for invalid arguments (a length of 0, a
+ * range that wraps or lies outside the table) and for a range that does not
+ * start at a mapped leaf.
  */
-size_t NS(unmap_pages)(struct iommu_domain *domain, unsigned long iova,
-		       size_t pgsize, size_t pgcount,
-		       struct iommu_iotlb_gather *iotlb_gather)
+size_t pt_iommu_FMT_unmap_pages(struct iommu_domain *domain,
+				unsigned long iova, size_t pgsize,
+				size_t pgcount,
+				struct iommu_iotlb_gather *iotlb_gather)
 {
 	struct pt_iommu *iommu_table =
 		container_of(domain, struct pt_iommu, domain);
@@ -1055,7 +1091,7 @@ size_t NS(unmap_pages)(struct iommu_domain *domain, unsigned long iova,
 	list_splice_tail(&unmap.free_list, &iotlb_gather->freelist);
 	return unmap.unmapped;
 }
-EXPORT_SYMBOL_NS_GPL(NS(unmap_pages), GENERIC_PT_IOMMU);
+EXPORT_SYMBOL_NS_GPL(pt_iommu_FMT_unmap_pages, GENERIC_PT_IOMMU);
 
 static __always_inline int __count_leaves(struct pt_range *range, void *arg,
 					  unsigned int level,
@@ -1198,27 +1234,38 @@ static int pt_init_check_cfg(struct pt_iommu *iommu_table,
 	return 0;
 }
 
-/*
- * NS(init)() - initialise a table
- * @fmt_table: table, embedded in the driver's domain
- * @cfg: configuration
+/**
+ * pt_iommu_FMT_init() - initialise a table
+ * @fmt_table: the table, embedded in the driver's domain
+ * @cfg: the configuration: struct pt_iommu_cfg, then the format's members
  * @gfp: allocation flags for the top table
  *
- * Keeps what the caller set in fmt_table->iommu before the call (driver_ops,
- * nid, iommu_device and the domain). Sets the domain's type, pgsize_bitmap
- * and geometry. A driver may narrow pgsize_bitmap afterwards.
+ * Validates @cfg, allocates the top table and sets the domain's type
+ * (paging), pgsize_bitmap (every page size the table can map with one leaf)
+ * and geometry. The aperture is the input address space, [0, 2^VA) or, for
+ * a table with a fixed prefix such as an ARM TTBR1 table, the top 2^VA
+ * bytes of the 64 bit space; with PT_FEAT_SIGN_EXTEND its lower half; never
+ * beyond ULONG_MAX. force_aperture is set. Keeps what the caller set in
+ * @fmt_table->iommu before the call (driver_ops, nid, iommu_device and the
+ * rest of the domain). An output address width wider than the format or
+ * phys_addr_t is narrowed to theirs. A driver may narrow pgsize_bitmap
+ * afterwards.
  *
  * Context: Process context.
- * Return: 0 or -EINVAL for an invalid configuration (VA or OA width zero or
- * beyond the format, DYNAMIC_TOP without its driver callbacks, SIGN_EXTEND
- * with FULL_VA or DYNAMIC_TOP, DMA_INCOHERENT without iommu_device),
- * -EOPNOTSUPP for features the format does not support or a missing one it
- * requires, -EOVERFLOW if the input address space starts above ULONG_MAX
- * (a TTBR1 table on a 32 bit kernel), -ENOMEM. On failure the table is
- * left uninitialised and pt_iommu_deinit() on it does nothing.
+ * Return: 0; -EINVAL for an input address width of zero or beyond the
+ * format, an output address width of zero or above 64,
+ * PT_FEAT_DYNAMIC_TOP without pt_iommu_driver_ops::change_top and
+ * ::get_top_lock, PT_FEAT_SIGN_EXTEND with PT_FEAT_FULL_VA or
+ * PT_FEAT_DYNAMIC_TOP, PT_FEAT_DMA_INCOHERENT without
+ * pt_iommu::iommu_device, or format members of @cfg the format refuses;
+ * -EOPNOTSUPP for features the format lacks or a missing one it requires,
+ * and for PT_FEAT_DMA_INCOHERENT on an x86 CPU without clflush; -EOVERFLOW
+ * if the input address space starts above ULONG_MAX (an ARM TTBR1 table on
+ * a 32 bit kernel); -ENOMEM. On failure pt_iommu::ops is NULL, so
+ * pt_iommu_deinit() on the table does nothing.
  */
-int NS(init)(struct pt_iommu_table *fmt_table,
-	     const struct pt_iommu_table_cfg *cfg, gfp_t gfp)
+int pt_iommu_FMT_init(struct pt_iommu_FMT *fmt_table,
+		      const struct pt_iommu_FMT_cfg *cfg, gfp_t gfp)
 {
 	struct pt_iommu *iommu_table = &fmt_table->iommu;
 	struct pt_common *common = common_from_iommu(iommu_table);
@@ -1285,28 +1332,27 @@ int NS(init)(struct pt_iommu_table *fmt_table,
 	iommu_table->ops = &NS(ops);
 	return 0;
 }
-EXPORT_SYMBOL_NS_GPL(NS(init), GENERIC_PT_IOMMU);
+EXPORT_SYMBOL_NS_GPL(pt_iommu_FMT_init, GENERIC_PT_IOMMU);
 
-/*
- * NS(hw_info)() - values to program the hardware with
- * @fmt_table: initialised table
- * @info: filled with the top table address and level in the hardware's
- *	encoding
+/**
+ * pt_iommu_FMT_hw_info() - the values to program the hardware with
+ * @fmt_table: an initialised table
+ * @info: Filled with the top table's address and the table's shape in the
+ *	hardware's encoding (struct pt_iommu_<fmt>_hw_info).
  *
- * With PT_FEAT_DYNAMIC_TOP the result is only stable under the driver's top
- * lock; change_top() reports later changes.
- *
- * Context: Any context.
+ * Context: Any context. With PT_FEAT_DYNAMIC_TOP the result is stable only
+ * under the driver's top lock (pt_iommu_driver_ops::get_top_lock), and
+ * pt_iommu_driver_ops::change_top reports later changes.
  */
-void NS(hw_info)(struct pt_iommu_table *fmt_table,
-		 struct pt_iommu_table_hw_info *info)
+void pt_iommu_FMT_hw_info(struct pt_iommu_FMT *fmt_table,
+			  struct pt_iommu_FMT_hw_info *info)
 {
 	struct pt_range range =
 		pt_make_range(common_from_iommu(&fmt_table->iommu), 0, 0);
 
 	pt_iommu_fmt_hw_info(fmt_table, &range, info);
 }
-EXPORT_SYMBOL_NS_GPL(NS(hw_info), GENERIC_PT_IOMMU);
+EXPORT_SYMBOL_NS_GPL(pt_iommu_FMT_hw_info, GENERIC_PT_IOMMU);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("IOMMU page table for " __stringify(PT_FMT));

@@ -25,10 +25,18 @@
 /* Opaque type of table memory, only ever used through a pointer */
 struct pt_table_p;
 
+/**
+ * enum pt_entry_type - what an item of a table holds, as the walker sees it
+ * @PT_ENTRY_EMPTY: Nothing: the hardware translates nothing through it and
+ *	the core may install a table or a leaf there.
+ * @PT_ENTRY_TABLE: A pointer to a table of the level below, at
+ *	pt_table_pa().
+ * @PT_ENTRY_OA: A leaf, or one item of a contiguous leaf, translating to
+ *	an output address (pt_entry_oa()).
+ */
 enum pt_entry_type {
 	PT_ENTRY_EMPTY,
 	PT_ENTRY_TABLE,
-	/* The entry is a leaf translating to an output address */
 	PT_ENTRY_OA,
 };
 
@@ -80,13 +88,16 @@ struct pt_state {
 	u8 level;
 };
 
-/*
+/**
  * PT_WARN_ON() - test a condition that must not happen
+ * @cond: the condition
  *
- * Evaluates @cond exactly once in every build and returns its truth, like
- * WARN_ON(); only the warning depends on CONFIG_DEBUG_GENERIC_PT. Callers
- * may therefore put an operation with a side effect in @cond, and the
- * production build behaves like the debug build.
+ * Evaluates @cond exactly once in every build, like WARN_ON(); only the
+ * warning depends on CONFIG_DEBUG_GENERIC_PT. Callers may therefore put an
+ * operation with a side effect in @cond, and the production build behaves
+ * like the debug build.
+ *
+ * Return: the truth of @cond.
  */
 #define PT_WARN_ON(cond)                                              \
 	({                                                            \
@@ -122,13 +133,26 @@ static __always_inline bool pt_feature(const struct pt_common *common,
 	return common->features & BIT(feature_nr);
 }
 
+/**
+ * pts_feature() - pt_feature() of the table a cursor walks
+ * @pts: cursor
+ * @feature_nr: enum pt_features or format PT_FEAT_* number
+ *
+ * Return: true if the feature is enabled.
+ */
 static __always_inline bool pts_feature(const struct pt_state *pts,
 					unsigned int feature_nr)
 {
 	return pt_feature(pts->range->common, feature_nr);
 }
 
-/* The current table of a cursor as an array of items of @type */
+/**
+ * pt_cur_table() - the table of a cursor as an array of items
+ * @pts: cursor
+ * @type: the type of an item, u64 for PT_ITEM_WORD_SIZE 8
+ *
+ * Return: a pointer to the first item of pts->table.
+ */
 #define pt_cur_table(pts, type) ((type *)((pts)->table))
 
 /**

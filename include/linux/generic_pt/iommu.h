@@ -7,6 +7,10 @@
  * iommu_domain_ops with IOMMU_PT_DOMAIN_OPS(fmt), calls
  * pt_iommu_<fmt>_init() and programs the hardware from
  * pt_iommu_<fmt>_hw_info().
+ *
+ * The functions every format exports are defined, and documented, once for
+ * all formats in drivers/iommu/generic_pt/iommu_pt.h, under the names
+ * pt_iommu_FMT_init() and so on: FMT stands for the format's name.
  */
 #ifndef __GENERIC_PT_IOMMU_H
 #define __GENERIC_PT_IOMMU_H
@@ -53,41 +57,92 @@ struct pt_iommu_info {
 
 /**
  * struct pt_iommu_ops - operations on an initialised table
- * @get_info: Fill @info.
- * @set_dirty: Make the leaf translating @iova dirty as if the hardware had
- *	written through it. For tests of dirty tracking only.
- *	Return: 0, -ENOENT if @iova is not mapped, -EOPNOTSUPP if the
- *	table cannot track dirty state.
- * @count_leaves: Add the number of leaves of 2^n bytes in the table to
- *	@counts[n], for every n below PT_IOMMU_LEAF_SIZES. A run of entries
- *	that the hardware takes as one translation (ARM's contiguous hint,
- *	AMD's replicated NextLevel 7 entries) is one leaf of the run's size.
- *	For debugfs and test hooks that show how ranges were mapped.
- *	Context: Any; exact only when no map or unmap runs concurrently.
- * @deinit: Free every table. Does not flush the IOTLB: the caller has
- *	detached the domain from every device first.
+ *
+ * The operations that are not iommu_domain_ops: init sets pt_iommu::ops to
+ * the format's instance, and the driver, its debugfs or tests call them
+ * through the table.
  */
 struct pt_iommu_ops {
+	/**
+	 * @get_info: Fill @info with what the table can map. The page sizes
+	 * are those init set in the domain's pgsize_bitmap, before the
+	 * driver narrowed it.
+	 *
+	 * Context: Any context.
+	 */
 	void (*get_info)(struct pt_iommu *iommu_table,
 			 struct pt_iommu_info *info);
+
+	/**
+	 * @set_dirty: Make the leaf translating @iova dirty, as the hardware
+	 * does when it writes through it. For tests of dirty tracking only
+	 * (KUnit, the iommufd selftest's mock domain).
+	 *
+	 * Context: Any context; lockless. @iova must not be unmapped
+	 * concurrently.
+	 *
+	 * Return: 0; -ENOENT if @iova is not mapped; -EOPNOTSUPP if the
+	 * table cannot track dirty state (the format, or its configuration,
+	 * has no dirty tracking, or PT_FEAT_DMA_INCOHERENT) or the leaf cannot
+	 * become dirty (it is not writable).
+	 */
 	int (*set_dirty)(struct pt_iommu *iommu_table, dma_addr_t iova);
+
+	/**
+	 * @count_leaves: Add the number of leaves of 2^n bytes in the table
+	 * to entry n of @counts, for every n below PT_IOMMU_LEAF_SIZES. A
+	 * run of entries that the hardware takes as one translation (ARM's
+	 * contiguous hint, AMD's replicated NextLevel 7 entries) is one leaf
+	 * of the run's size. For debugfs and test hooks that show how
+	 * ranges were mapped.
+	 *
+	 * Context: Any context; lockless. The counts are exact only when no
+	 * map or unmap runs concurrently.
+	 */
 	void (*count_leaves)(struct pt_iommu *iommu_table, u64 *counts);
+
+	/**
+	 * @deinit: Free every table and set pt_iommu::ops to NULL. Does not
+	 * flush the IOTLB: the caller has detached the domain from every
+	 * device first. Called through pt_iommu_deinit().
+	 *
+	 * Context: Process context; no other operation on the table runs.
+	 */
 	void (*deinit)(struct pt_iommu *iommu_table);
 };
 
 /**
  * struct pt_iommu_driver_ops - driver callbacks
- * @change_top: PT_FEAT_DYNAMIC_TOP: make every hardware reference to the
- *	table (device table entries, context entries) use the new top table
- *	at @top_paddr of level @top_level, and flush them. Called with the
- *	lock from @get_top_lock held; the old top stays valid as a subtree
- *	of the new one.
- * @get_top_lock: PT_FEAT_DYNAMIC_TOP: return the spinlock that serialises
- *	@change_top against the driver attaching and detaching devices.
+ *
+ * Set in pt_iommu::driver_ops before init. Only PT_FEAT_DYNAMIC_TOP uses
+ * them, and init refuses that feature without both.
  */
 struct pt_iommu_driver_ops {
+	/**
+	 * @change_top: Make every hardware reference to the table (device
+	 * table entries, context entries) use the new top table at
+	 * @top_paddr, of level @top_level, and flush them. The old top stays
+	 * valid as a subtree of the new one, so a walker still on the old
+	 * top translates as before. Called when a map needs more input
+	 * address space than the top covers, once the new tables are
+	 * complete and before the table's own top is published.
+	 *
+	 * Context: Called by map_pages() with the lock from @get_top_lock
+	 * held and interrupts disabled; must not sleep.
+	 */
 	void (*change_top)(struct pt_iommu *iommu_table, phys_addr_t top_paddr,
 			   unsigned int top_level);
+
+	/**
+	 * @get_top_lock: Return the spinlock that serialises @change_top
+	 * against the driver attaching and detaching devices, so that a
+	 * device attached concurrently gets the new top.
+	 *
+	 * Context: Called by map_pages(), which then takes the lock with
+	 * spin_lock_irqsave().
+	 *
+	 * Return: the lock.
+	 */
 	spinlock_t *(*get_top_lock)(struct pt_iommu *iommu_table);
 };
 
@@ -119,63 +174,14 @@ struct pt_iommu_cfg {
 };
 
 /**
- * DOC: Operations
+ * IOMMU_PROTOTYPES() - declare the exported functions of a format
+ * @fmt: the format's name, the PT_FMT of its fmt/iommu_<fmt>.c
  *
- * Every format <fmt> exports, in symbol namespace GENERIC_PT_IOMMU:
- *
- * int pt_iommu_<fmt>_init(table, cfg, gfp) validates @cfg, allocates the top
- * table and sets the domain's type, pgsize_bitmap and geometry. It keeps
- * what the caller set in table->iommu before the call. Context: process.
- * Return: 0; -EINVAL for a VA or OA width of zero or beyond the format,
- * PT_FEAT_DYNAMIC_TOP without change_top/get_top_lock, PT_FEAT_SIGN_EXTEND
- * with FULL_VA or DYNAMIC_TOP, PT_FEAT_DMA_INCOHERENT without iommu_device;
- * -EOPNOTSUPP for features the format lacks or a missing one it requires;
- * -EOVERFLOW if the input address space starts above ULONG_MAX (an ARM
- * TTBR1 table on a 32 bit kernel); -ENOMEM. The aperture is the input
- * address space: [0, 2^VA) or, for a table with a fixed prefix such as
- * TTBR1, the top 2^VA bytes of the 64 bit space.
- *
- * void pt_iommu_<fmt>_hw_info(table, info) fills the values the hardware
- * is programmed with. Context: any; with PT_FEAT_DYNAMIC_TOP stable only
- * under the driver's top lock.
- *
- * int pt_iommu_<fmt>_map_pages(domain, iova, paddr, pgsize, pgcount, prot,
- * gfp, mapped) maps pgsize * pgcount bytes with the largest pages the
- * format, domain->pgsize_bitmap and the alignment allow, and adds the bytes
- * it mapped to *mapped even on failure. Context: process, or atomic with a
- * suitable @gfp; no concurrent operation on an overlapping range. Return:
- * 0; -EINVAL for a zero length, a prot without IOMMU_READ/IOMMU_WRITE or a
- * range not aligned to the smallest page; -EOVERFLOW if the IOVA or
- * physical range wraps; -ERANGE outside the VA or OA space; -EADDRINUSE if
- * something is mapped in the way; -ENOMEM.
- *
- * size_t pt_iommu_<fmt>_unmap_pages(domain, iova, pgsize, pgcount, gather)
- * unmaps from @iova up to the first hole, never splits a leaf (one that
- * starts before @iova stops the unmap, one that ends after the range is
- * removed whole), frees tables the range covers through gather->freelist
- * and adds everything changed to @gather. gather->pgsize becomes the
- * smallest leaf size any unmap into @gather removed: the range may also
- * hold larger leaves and freed tables, so a driver must not take it as the
- * level of every leaf (an ARM TTL hint). Context: process or atomic; no
- * concurrent operation on an overlapping range. Return: bytes unmapped,
- * possibly more than requested; 0 for invalid arguments.
- *
- * phys_addr_t pt_iommu_<fmt>_iova_to_phys(domain, iova). Context: any,
- * lockless. Return: the exact physical address, or 0 if not mapped.
- *
- * int pt_iommu_<fmt>_read_and_clear_dirty(domain, iova, size, flags, dirty)
- * records every dirty leaf in the range, from the start of the range or of
- * the leaf to the end of the leaf (as 6.12's drivers record whole pages:
- * the leaf is made clean as a whole, so no part of it may go unreported),
- * and unless IOMMU_DIRTY_NO_CLEAR makes all its items clean. Context: process; no
- * concurrent map/unmap of an overlapping range. Return: 0; -EINVAL,
- * -EOVERFLOW, -ERANGE for bad ranges; -EOPNOTSUPP without dirty tracking.
- */
-
-/*
- * Declare the table struct and the exported functions of one format. The
- * definitions come from drivers/iommu/generic_pt/iommu_pt.h compiled once
- * per format.
+ * Declares pt_iommu_<fmt>_init(), _hw_info(), _map_pages(), _unmap_pages(),
+ * _iova_to_phys() and _read_and_clear_dirty(), exported in symbol namespace
+ * GENERIC_PT_IOMMU. drivers/iommu/generic_pt/iommu_pt.h defines them once
+ * for every format; their kernel-doc is there, as pt_iommu_FMT_init() and
+ * so on.
  */
 #define IOMMU_PROTOTYPES(fmt)                                                 \
 	phys_addr_t pt_iommu_##fmt##_iova_to_phys(struct iommu_domain *domain, \
@@ -197,6 +203,16 @@ struct pt_iommu_cfg {
 	void pt_iommu_##fmt##_hw_info(struct pt_iommu_##fmt *table,           \
 				      struct pt_iommu_##fmt##_hw_info *info)
 
+/**
+ * IOMMU_FORMAT() - declare the table struct and the functions of a format
+ * @fmt: the format's name
+ * @member: the name of the struct pt_<fmt> member of struct pt_iommu_<fmt>
+ *
+ * Defines struct pt_iommu_<fmt>: the struct pt_iommu, then the format's
+ * struct pt_<fmt> (include/linux/generic_pt/common.h), and declares the
+ * format's functions with IOMMU_PROTOTYPES(). struct pt_iommu_<fmt>_cfg and
+ * struct pt_iommu_<fmt>_hw_info must be defined before.
+ */
 #define IOMMU_FORMAT(fmt, member)       \
 	struct pt_iommu_##fmt {         \
 		struct pt_iommu iommu;  \
@@ -204,26 +220,37 @@ struct pt_iommu_cfg {
 	};                              \
 	IOMMU_PROTOTYPES(fmt)
 
-/*
- * IOMMU_PT_DOMAIN_OPS() - iommu_domain_ops members for the page table
- * operations of @fmt.
+/**
+ * IOMMU_PT_DOMAIN_OPS() - the page table members of struct iommu_domain_ops
+ * @fmt: the format's name
+ *
+ * Expands to the initialisers of .iova_to_phys, .map_pages and
+ * .unmap_pages with the functions of @fmt, for a driver's
+ * struct iommu_domain_ops.
  */
 #define IOMMU_PT_DOMAIN_OPS(fmt)                        \
 	.iova_to_phys = &pt_iommu_##fmt##_iova_to_phys, \
 	.map_pages = &pt_iommu_##fmt##_map_pages,       \
 	.unmap_pages = &pt_iommu_##fmt##_unmap_pages
 
-/*
- * IOMMU_PT_DIRTY_OPS() - iommu_dirty_ops members for dirty tracking with
+/**
+ * IOMMU_PT_DIRTY_OPS() - the page table member of struct iommu_dirty_ops
+ * @fmt: the format's name
+ *
+ * Expands to the initialiser of .read_and_clear_dirty with the function of
  * @fmt. The driver supplies .set_dirty_tracking itself.
  */
 #define IOMMU_PT_DIRTY_OPS(fmt) \
 	.read_and_clear_dirty = &pt_iommu_##fmt##_read_and_clear_dirty
 
-/*
- * PT_IOMMU_CHECK_DOMAIN() - check that @pt_member's pt_iommu::domain of a
- * driver struct @s aliases the driver's own struct iommu_domain member
- * @domain_member.
+/**
+ * PT_IOMMU_CHECK_DOMAIN() - check that a driver's domain overlays the table's
+ * @s: the driver's domain struct
+ * @pt_member: the struct pt_iommu_<fmt> member of @s
+ * @domain_member: the struct iommu_domain member of @s
+ *
+ * Fails the build unless pt_iommu::domain of @pt_member and @domain_member
+ * are at the same offset, i.e. the union that overlays them is right.
  */
 #define PT_IOMMU_CHECK_DOMAIN(s, pt_member, domain_member)                  \
 	static_assert(offsetof(s, pt_member.domain) ==                      \

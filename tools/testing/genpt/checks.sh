@@ -12,6 +12,7 @@
 #     sparse              make C=2 of drivers/iommu/generic_pt/ (x86_64)
 #     w1                  make W=1 of drivers/iommu/generic_pt/ (x86_64)
 #     kernel-doc          kernel-doc -none -Wall on our headers
+#     docs                generic_pt.rst built by Sphinx (docs.sh), no warning
 #
 # checkpatch ignores only the message types listed, each with its reason,
 # in tools/testing/genpt/checkpatch-ignore. Logs: build/logs/check-*.log;
@@ -19,7 +20,7 @@
 
 . "$(dirname "$0")/lib.sh"
 
-ALL_CHECKS="checkpatch-files checkpatch-patches maintainers sparse w1 kernel-doc"
+ALL_CHECKS="checkpatch-files checkpatch-patches maintainers sparse w1 kernel-doc docs"
 IGNORE_FILE=$GENPT_TOOLS/checkpatch-ignore
 OUR_PATHS='(drivers/iommu/generic_pt/|include/linux/generic_pt/)'
 X86_BDIR=$(genpt_build_dir x86_64)
@@ -283,6 +284,18 @@ check_kernel_doc() {
 	record kernel-doc "$log" $ok "$(genpt_elapsed "$t0")" "$note"
 }
 
+# docs.sh writes the log; its output, the warnings on failure, is what
+# record shows.
+check_docs() {
+	local t0 log=$GENPT_LOGS/check-docs.log ok=1 note=-
+
+	t0=$(genpt_now)
+	if ! "$GENPT_TOOLS/docs.sh" "$log" >"$log.failed" 2>&1; then
+		ok=0 note=$(tail -n 1 "$log.failed")
+	fi
+	record docs "$log" $ok "$(genpt_elapsed "$t0")" "$note"
+}
+
 checks=("$@")
 [ ${#checks[@]} -gt 0 ] || read -r -a checks <<<"$ALL_CHECKS"
 for c in "${checks[@]}"; do
@@ -293,6 +306,7 @@ for c in "${checks[@]}"; do
 	sparse) check_sparse ;;
 	w1) check_w1 ;;
 	kernel-doc) check_kernel_doc ;;
+	docs) check_docs ;;
 	*) genpt_die "unknown check '$c' (one of: $ALL_CHECKS)" ;;
 	esac
 done

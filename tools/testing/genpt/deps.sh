@@ -23,10 +23,14 @@
 # static guest tools, libc6-dev's libc.a; the arm64 ones (the smmuv3
 # cases) the cross compiler with libc6-dev-arm64-cross and, for the guest's
 # shell, Debian's busybox-static for arm64, unpacked into
-# build/busybox-arm64 (below). The QEMU packages are below.
+# build/busybox-arm64 (below). The docs check (docs.sh) needs Sphinx with
+# docutils, what the kernel's kerneldoc extension imports (Debian 12:
+# Sphinx 5.3), and nothing else of Documentation/sphinx/requirements.txt:
+# alabaster comes with it, and no extension the check loads imports pyyaml.
+# The QEMU packages are below.
 PKGS="make gcc libc6-dev git perl python3 xz-utils flex bison bc libelf-dev
 libssl-dev sparse cpio gzip rsync busybox-static ccache
-gcc-aarch64-linux-gnu libc6-dev-arm64-cross $GENPT_SRCPKG"
+gcc-aarch64-linux-gnu libc6-dev-arm64-cross python3-sphinx $GENPT_SRCPKG"
 
 is_installed() {
 	[ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null)" = installed ]

@@ -37,6 +37,10 @@
 #   make bench-dma                  dma_map_benchmark, genpt VT-d against
 #                                   the 6.12 driver in the same run (not a
 #                                   test)
+#   make series                     build/series/: cover letter + the whole
+#                                   product as a git am series against the
+#                                   pristine 6.12 tree (author/sign-off:
+#                                   GENPT_SIGNOFF or git's user.name/email)
 #   make tree                       assemble build/src only
 #   make save-patch NAME=<slug> [SUBJECT=.. [BODY=..] | MSG=<file>]
 #   make refresh-patches            patches/ from build/src's git history
@@ -46,7 +50,7 @@
 
 .DEFAULT_GOAL := run
 .NOTPARALLEL:
-.PHONY: run run-kunit test check docs kunit bench-formats bench-dma e2e tree save-patch refresh-patches clean distclean help
+.PHONY: run run-kunit test check docs kunit bench-formats bench-dma e2e series tree save-patch refresh-patches clean distclean help
 
 T := tools/testing/genpt
 
@@ -93,6 +97,11 @@ e2e:
 bench-dma:
 	@$(RUN) $(T)/bench-dma.sh
 
+series:
+	@$(RUN) $(T)/deps.sh
+	@$(RUN) $(T)/assemble.sh
+	@$(RUN) $(T)/series.sh
+
 tree:
 	@$(RUN) $(T)/deps.sh
 	@$(RUN) $(T)/assemble.sh
@@ -115,4 +124,4 @@ distclean:
 	rm -rf build
 
 help:
-	@sed -n '3,43p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,49p' Makefile | sed 's/^# \{0,1\}//'

@@ -153,7 +153,7 @@ if [ $checks_only = 0 ]; then
 fi
 
 stage checks "$GENPT_TOOLS/checks.sh"
-for c in checkpatch-files maintainers sparse w1 kernel-doc docs; do
+for c in checkpatch-files series maintainers sparse w1 kernel-doc docs; do
 	expect+=(--expect "check $c")
 done
 

@@ -30,7 +30,7 @@
 #include <linux/stringify.h>
 
 #if IS_ENABLED(CONFIG_X86)
-#include <asm/cpufeature.h>
+#include <linux/cpufeature.h>
 #endif
 
 #define kfmt_iommu_table CONCATENATE(pt_iommu_, PT_FMT)

@@ -5,8 +5,11 @@
 # QEMU (TCG): real devices do DMA through the driver's page tables,
 # verified by content, and a DMA to an unmapped IOVA must fault.
 #
-#   e2e.sh [--quick] [--list] [--baseline] [--define 'NAME|IOMMU-OPTS|KARGS|EXPECT'] [CASE...]
+#   e2e.sh [--quick] [--list] [--kernels] [--baseline] [--define 'NAME|IOMMU-OPTS|KARGS|EXPECT'] [CASE...]
 #   e2e.sh --kernel-only std|san|arm64|arm64-64k | --config-only std|san|arm64|arm64-64k
+#
+# --kernels prints the kernels the selected cases boot, in build order
+# (test.sh's background builder builds them ahead).
 #
 # --kernel-only builds one of the kernels and stops, --config-only only
 # writes its .config: kunit.sh runs the x86_64 KUnit suites on the std
@@ -290,7 +293,7 @@ GUEST_RESULTS_SMMU="$GUEST_RESULTS_SMMU vfio-detached vfio-ste smmu-ste"
 GUEST_RESULTS_GENPT="vfio-leaves"
 
 usage() {
-	echo "usage: e2e.sh [--quick] [--list] [--baseline] [--define 'NAME|IOMMU-OPTS|KARGS|EXPECT'] [CASE...]" >&2
+	echo "usage: e2e.sh [--quick] [--list] [--kernels] [--baseline] [--define 'NAME|IOMMU-OPTS|KARGS|EXPECT'] [CASE...]" >&2
 	echo "       e2e.sh --kernel-only std|san|arm64|arm64-64k | --config-only std|san|arm64|arm64-64k" >&2
 	echo "cases: $(case_names)" >&2
 	exit 2
@@ -331,6 +334,7 @@ while [ $# -gt 0 ]; do
 		;;
 	--baseline) baseline=1 ;;
 	--list) case_names; echo; exit 0 ;;
+	--kernels) only=kernels ;;
 	--define)
 		[ $# -ge 2 ] || usage
 		IFS='|' read -r -a f <<<"$2"
@@ -412,6 +416,7 @@ write_fragment() {
 # them. KARCH is the kernel's architecture (x86_64 or arm64), TOOLS_DIR
 # where the guest's tools for it are, KERNEL_IMAGE its boot image.
 use_kernel() {
+	KNAME=$1
 	KARCH=x86_64
 	TOOLS_DIR=$STD_TOOLS_DIR
 	KERNEL_IMAGE=arch/x86/boot/bzImage
@@ -554,6 +559,8 @@ build_kernel() {
 	*) what="arm64 kernel" ;;
 	esac
 	[ "$KARCH" = arm64 ] && image=Image
+	# under make test, the background builder may have this one going
+	genpt_prebuild_claim "$KNAME"
 	t0=$(genpt_now)
 	echo "# genpt: $(date -u '+%F %T UTC') e2e $what build" >"$KLOG"
 	configure_kernel
@@ -1543,29 +1550,35 @@ for k in std san arm64 arm64-64k; do
 		fi
 	done
 done
+if [ "$only" = kernels ]; then
+	echo "${kernels[*]}"
+	exit 0
+fi
 if [[ " ${kernels[*]} " == *" arm64"* ]]; then
 	command -v $QEMU_ARM >/dev/null || genpt_die "$QEMU_ARM not found (run tools/testing/genpt/deps.sh)"
 	[ -x "$BUSYBOX_ARM64" ] ||
 		genpt_die "${BUSYBOX_ARM64#"$GENPT_ROOT"/} missing (Debian's busybox-static for arm64; run deps.sh)"
 fi
-for k in "${kernels[@]}"; do
-	use_kernel "$k"
-	build_kernel
-done
-# the tools once per architecture, against the first kernel of it
+# Each kernel with its initramfs just before its first case, the tools
+# once per architecture against the first kernel of it: under make test
+# the background builder builds the arm64 64K kernel while the other
+# cases boot.
+prepared=""
 tools_built=""
-for k in "${kernels[@]}"; do
-	use_kernel "$k"
-	[[ " $tools_built " == *" $KARCH "* ]] && continue
-	build_tools
-	tools_built="$tools_built $KARCH"
-done
-for k in "${kernels[@]}"; do
-	use_kernel "$k"
+prepare_kernel() {
+	[[ " $prepared " == *" $1 "* ]] && return 0
+	use_kernel "$1"
+	build_kernel
+	if [[ " $tools_built " != *" $KARCH "* ]]; then
+		build_tools
+		tools_built="$tools_built $KARCH"
+	fi
 	build_initramfs
-done
+	prepared="$prepared $1"
+}
 
 for c in "${selected[@]}"; do
+	prepare_kernel "$(case_kernel "$c")"
 	genpt_msg "e2e: booting $c ($(case_field "$c" 1) | $(case_field "$c" 2))"
 	use_kernel "$(case_kernel "$c")"
 	boot_case "$c"

@@ -6,6 +6,7 @@
 #   kunit.sh [-q] ARCH [SUITE_GLOB]     ARCH: x86_64 i386 i386-pae arm64
 #                                             x86_64-debug
 #   kunit.sh --config-only ARCH         only generate the .config
+#   kunit.sh --build-only ARCH          only build the kernel (prebuild.sh)
 #
 # The kernel is built out of tree from the assembled tree (run assemble.sh
 # first), in build/ARCH, except for the two x86_64 configurations (below).
@@ -41,10 +42,12 @@
 
 quiet=0
 config_only=0
+build_only=0
 while [ $# -gt 0 ]; do
 	case $1 in
 	-q) quiet=1 ;;
 	--config-only) config_only=1 ;;
+	--build-only) build_only=1 ;;
 	*) break ;;
 	esac
 	shift
@@ -122,6 +125,12 @@ if [ $config_only = 1 ]; then
 	python3 tools/testing/kunit/kunit.py config "${args[@]}" >"$GENPT_LOGS/$ARCH-config.log" 2>&1 ||
 		{ cat "$GENPT_LOGS/$ARCH-config.log"; genpt_die "kunit.py config failed for $ARCH"; }
 	exit 0
+fi
+# The build of the run below, to stdout: the "kunit.py run" that follows
+# finds it done.
+if [ $build_only = 1 ]; then
+	[ -z "$own" ] || exec "$GENPT_TOOLS/e2e.sh" --kernel-only "$own" </dev/null
+	exec python3 tools/testing/kunit/kunit.py build "${args[@]}" --jobs="$GENPT_JOBS" </dev/null
 fi
 
 # Every CONFIG_ line of the fragments must be in the .config, every "is
@@ -247,6 +256,8 @@ if [ -n "$own" ]; then
 		wait $!
 	fi
 else
+	# under make test, the background builder may have this one going
+	genpt_prebuild_claim "$ARCH"
 	echo "# genpt: cd $GENPT_SRC && python3 tools/testing/kunit/kunit.py ${run_args[*]}" >>"$LOG"
 	if [ $quiet = 1 ]; then
 		python3 tools/testing/kunit/kunit.py "${run_args[@]}" </dev/null >>"$LOG" 2>&1

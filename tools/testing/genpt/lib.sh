@@ -153,6 +153,22 @@ genpt_build_type() {
 	esac
 }
 
+# Kernels built ahead of need (prebuild.sh, which test.sh starts in the
+# background). With GENPT_PREBUILD naming its directory, a script about
+# to build kernel NAME (std, san, arm64, arm64-64k, i386, i386-pae) calls
+# this first: it tells the background builder not to start NAME, and
+# waits while it builds NAME, so that no build directory has two makes.
+# Without GENPT_PREBUILD it does nothing.
+genpt_prebuild_claim() {
+	local d=${GENPT_PREBUILD:-} fd
+
+	[ -n "$d" ] && [ -d "$d" ] || return 0
+	: >"$d/$1.claimed"
+	exec {fd}>"$d/$1.lock"
+	flock "$fd"
+	exec {fd}>&-
+}
+
 genpt_pristine_id() {
 	local v
 	v=$(dpkg-query -W -f='${db:Status-Status} ${Version}' "$GENPT_SRCPKG" 2>/dev/null)

@@ -17,6 +17,13 @@
 #
 # GENPT_ARCHS (space separated) restricts the configurations,
 # GENPT_E2E_CASES (space separated) the e2e boots (default: all).
+#
+# From the first KUnit stage on, prebuild.sh builds the kernels of the
+# later stages in the background at nice 19, so that the cores a TCG
+# boot leaves idle compile the next kernel; each stage waits for the one
+# it needs (genpt_prebuild_claim). A stage's time therefore includes only
+# what was not built ahead; the summary says what was. GENPT_PREBUILD=0
+# turns it off.
 
 . "$(dirname "$0")/lib.sh"
 
@@ -97,6 +104,72 @@ run_e2e() {
 	[ "$status" = PASS ]
 }
 
+# The kernel each configuration builds, as prebuild.sh names it.
+prebuild_name() {
+	case $1 in
+	x86_64) echo std ;;
+	x86_64-debug) echo san ;;
+	*) echo "$1" ;;
+	esac
+}
+
+# Start prebuild.sh on every kernel of the run but the first, which the
+# first stage builds at once: the KUnit configurations' in stage order,
+# then those only e2e boots (the arm64 64K one).
+prebuild_pid=""
+start_prebuild() {
+	local want=() k cases=()
+
+	[ "${GENPT_PREBUILD:-}" = 0 ] && { unset GENPT_PREBUILD; return 0; }
+	for k in $GENPT_ARCHS; do
+		want+=("$(prebuild_name "$k")")
+	done
+	if [ $checks_only = 0 ]; then
+		read -r -a cases <<<"${GENPT_E2E_CASES:-}"
+		for k in $("$GENPT_TOOLS/e2e.sh" --kernels "${cases[@]}" </dev/null); do
+			[[ " ${want[*]} " == *" $k "* ]] || want+=("$k")
+		done
+	fi
+	[ ${#want[@]} -gt 1 ] || return 0
+	export GENPT_PREBUILD=$GENPT_BUILD/prebuild
+	rm -rf "$GENPT_PREBUILD"
+	mkdir -p "$GENPT_PREBUILD"
+	# Same session as this script, so that nice orders it below the
+	# stages (an own session would be an own autogroup, with an equal
+	# share of the CPUs).
+	nice -n 19 ionice -c 3 "$GENPT_TOOLS/prebuild.sh" "${want[@]:1}" \
+		</dev/null >"$GENPT_LOGS/prebuild.log" 2>&1 &
+	prebuild_pid=$!
+	printf '\n=== prebuild (background, log %s): %s\n' \
+		"${GENPT_LOGS#"$GENPT_ROOT"/}/prebuild.log" "${want[*]:1}"
+}
+
+# kill_tree PID: PID and all its descendants.
+kill_tree() {
+	local c
+
+	for c in $(pgrep -P "$1"); do
+		kill_tree "$c"
+	done
+	kill "$1" 2>/dev/null
+}
+
+stop_prebuild() {
+	local f n
+
+	[ -n "$prebuild_pid" ] || return 0
+	kill -0 "$prebuild_pid" 2>/dev/null && kill_tree "$prebuild_pid"
+	wait "$prebuild_pid" 2>/dev/null
+	prebuild_pid=""
+	n=""
+	for f in "$GENPT_PREBUILD"/*.done; do
+		[ -e "$f" ] || continue
+		read -r secs rc <"$f"
+		n="$n, $(basename "$f" .done) ${secs}s$([ "$rc" = 0 ] || echo " (exit status $rc)")"
+	done
+	stages+=("prebuild in the background: ${n:+built ${n#, }}${n:-nothing built}")
+}
+
 ccache_counts() {
 	genpt_have_ccache || return 0
 	ccache --print-stats 2>/dev/null |
@@ -107,6 +180,7 @@ ccache_counts() {
 finish() {
 	local rc ch cm
 
+	stop_prebuild
 	if [ -n "${cc_before:-}" ]; then
 		read -r ch cm <<<"$(ccache_counts)"
 		read -r bh bm <<<"$cc_before"
@@ -137,6 +211,7 @@ stage assemble "$GENPT_TOOLS/assemble.sh" || { fatal_stage assemble -; finish; }
 q=(-q)
 [ $verbose = 1 ] && q=()
 [ $checks_only = 1 ] && GENPT_ARCHS=""
+start_prebuild
 for arch in $GENPT_ARCHS; do
 	type=$(genpt_build_type "$arch")
 	expect+=(--expect "kunit $arch ($type)")

@@ -41,6 +41,9 @@
 #                                   product as a git am series against the
 #                                   pristine 6.12 tree (author/sign-off:
 #                                   GENPT_SIGNOFF or git's user.name/email)
+#   make series-bisect              the x86_64 and arm64 e2e kernels built at
+#                                   every driver patch of the series (about
+#                                   an hour; not part of make test)
 #   make tree                       assemble build/src only
 #   make save-patch NAME=<slug> [SUBJECT=.. [BODY=..] | MSG=<file>]
 #   make refresh-patches            patches/ from build/src's git history
@@ -50,7 +53,7 @@
 
 .DEFAULT_GOAL := run
 .NOTPARALLEL:
-.PHONY: run run-kunit test check docs kunit bench-formats bench-dma e2e series tree save-patch refresh-patches clean distclean help
+.PHONY: run run-kunit test check docs kunit bench-formats bench-dma e2e series series-bisect tree save-patch refresh-patches clean distclean help
 
 T := tools/testing/genpt
 
@@ -102,6 +105,11 @@ series:
 	@$(RUN) $(T)/assemble.sh
 	@$(RUN) $(T)/series.sh
 
+series-bisect:
+	@$(RUN) $(T)/deps.sh
+	@$(RUN) $(T)/assemble.sh
+	@$(RUN) $(T)/series-bisect.sh
+
 tree:
 	@$(RUN) $(T)/deps.sh
 	@$(RUN) $(T)/assemble.sh
@@ -124,4 +132,4 @@ distclean:
 	rm -rf build
 
 help:
-	@sed -n '3,49p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,52p' Makefile | sed 's/^# \{0,1\}//'

@@ -155,7 +155,7 @@ kill_tree() {
 }
 
 stop_prebuild() {
-	local f n
+	local f n secs rc
 
 	[ -n "$prebuild_pid" ] || return 0
 	kill -0 "$prebuild_pid" 2>/dev/null && kill_tree "$prebuild_pid"
@@ -167,7 +167,8 @@ stop_prebuild() {
 		read -r secs rc <"$f"
 		n="$n, $(basename "$f" .done) ${secs}s$([ "$rc" = 0 ] || echo " (exit status $rc)")"
 	done
-	stages+=("prebuild in the background: ${n:+built ${n#, }}${n:-nothing built}")
+	[ -n "$n" ] || n=", nothing"
+	stages+=("prebuild in the background: built ${n#, }")
 }
 
 ccache_counts() {

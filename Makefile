@@ -91,6 +91,9 @@ bench-formats:
 	@$(RUN) $(T)/deps.sh
 	@$(RUN) $(T)/assemble.sh
 	@for a in $${ARCH:-um x86_64}; do $(RUN) $(T)/bench.sh "$$a" || exit 1; done
+	@logs=""; for a in $${ARCH:-um x86_64}; do logs="$$logs $$a=build/bench-$$a/test.log"; done; \
+	python3 $(T)/bench.py targets $$logs >build/results/bench-targets.txt; rc=$$?; \
+	echo; cat build/results/bench-targets.txt; exit $$rc
 
 e2e:
 	@$(RUN) $(T)/deps.sh

@@ -11,11 +11,14 @@
 # series.sh --check applies the series in build/series-git. Every commit
 # there that changes a driver (drivers/iommu/intel, amd, arm or iommufd),
 # and the commit before the first of them (the subtree and the hooks
-# alone), is checked out in turn into build/bisect-src, and two kernels
+# alone), is checked out in turn into build/bisect/src, and two kernels
 # are built from it out of tree, incrementally from one commit to the next:
-# the x86_64 e2e kernel (build/bisect-x86_64, e2e.sh's std fragment: VT-d,
+# the x86_64 e2e kernel (build/bisect/x86_64, e2e.sh's std fragment: VT-d,
 # AMD IOMMU, the iommufd selftest mock) and the arm64 one
-# (build/bisect-arm64, e2e.sh's arm64 fragment: SMMUv3). allnoconfig with
+# (build/bisect/arm64, e2e.sh's arm64 fragment: SMMUv3). The tree and
+# the build directories sit side by side as build/src and the e2e build
+# directories do, so that the compiler sees the same relative paths and
+# ccache hits on what the e2e kernels compiled. allnoconfig with
 # the final tree's fragment; the drivers must be in each .config. A
 # compiler warning fails the commit as an error does.
 #
@@ -26,7 +29,8 @@
 . "$(dirname "$0")/lib.sh"
 
 WORK=$GENPT_BUILD/series-git
-SRC=$GENPT_BUILD/bisect-src
+BISECT=$GENPT_BUILD/bisect
+SRC=$BISECT/src
 OUT=$GENPT_RESULTS/series-bisect.txt
 mkdir -p "$GENPT_LOGS" "$GENPT_RESULTS"
 
@@ -38,9 +42,9 @@ genpt_msg "series-bisect: applying the series (series.sh --check)"
 	genpt_die "e2e.sh --config-only std failed"
 "$GENPT_TOOLS/e2e.sh" --config-only arm64 >/dev/null 2>&1 ||
 	genpt_die "e2e.sh --config-only arm64 failed"
-mkdir -p "$GENPT_BUILD/bisect-x86_64" "$GENPT_BUILD/bisect-arm64"
-cp "$GENPT_BUILD/qemu-x86_64/e2e.config" "$GENPT_BUILD/bisect-x86_64/fragment.config"
-cp "$GENPT_BUILD/qemu-arm64/e2e.config" "$GENPT_BUILD/bisect-arm64/fragment.config"
+mkdir -p "$BISECT/x86_64" "$BISECT/arm64"
+cp "$GENPT_BUILD/qemu-x86_64/e2e.config" "$BISECT/x86_64/fragment.config"
+cp "$GENPT_BUILD/qemu-arm64/e2e.config" "$BISECT/arm64/fragment.config"
 
 base=$(git -C "$WORK" rev-parse genpt-series-base) || genpt_die "no series in ${WORK#"$GENPT_ROOT"/}"
 mapfile -t all < <(git -C "$WORK" rev-list --reverse "$base..HEAD")
@@ -61,7 +65,7 @@ git -C "$SRC" fetch -q "$WORK" HEAD || genpt_die "git fetch failed"
 
 # build KERNEL: kernel of the current checkout; prints PASS or FAIL <why>.
 build() {
-	local k=$1 bdir=$GENPT_BUILD/bisect-$1 log=$2 image=bzImage vars=() need opt
+	local k=$1 bdir=$BISECT/$1 log=$2 image=bzImage vars=() need opt
 
 	if [ "$k" = arm64 ]; then
 		mapfile -t vars < <(genpt_make_vars arm64)

@@ -568,8 +568,40 @@ static struct pci_driver genpt_edu_driver = {
 
 #if IS_ENABLED(CONFIG_IOMMU_PT)
 /*
+ * Whether @domain keeps its mappings in a generic page table: its
+ * iova_to_phys is a format's. A driver part way through its conversion
+ * (a bisect of the series) may still have paging domains of its own.
+ */
+static bool edu_domain_is_genpt(struct iommu_domain *domain)
+{
+	phys_addr_t (*fn)(struct iommu_domain *domain, dma_addr_t iova);
+
+	if (!domain->ops)
+		return false;
+	fn = domain->ops->iova_to_phys;
+#if IS_ENABLED(CONFIG_IOMMU_PT_AMDV1)
+	if (fn == pt_iommu_amdv1_iova_to_phys)
+		return true;
+#endif
+#if IS_ENABLED(CONFIG_IOMMU_PT_X86_64)
+	if (fn == pt_iommu_x86_64_iova_to_phys)
+		return true;
+#endif
+#if IS_ENABLED(CONFIG_IOMMU_PT_VTDSS)
+	if (fn == pt_iommu_vtdss_iova_to_phys)
+		return true;
+#endif
+#if IS_ENABLED(CONFIG_IOMMU_PT_ARMV8)
+	if (fn == pt_iommu_armv8_iova_to_phys)
+		return true;
+#endif
+	return false;
+}
+
+/*
  * Show @show(m, domain) of the paging domain the VFIO edu is attached to:
- * -ENODEV without the device, -ENOENT unless it is in a paging domain.
+ * -ENODEV without the device, -ENOENT unless it is in a paging domain,
+ * -EOPNOTSUPP if that domain's table is not a generic page table.
  */
 static int edu_vfio_domain_show(struct seq_file *m,
 				void (*show)(struct seq_file *m,
@@ -583,10 +615,12 @@ static int edu_vfio_domain_show(struct seq_file *m,
 	if (!pdev)
 		return -ENODEV;
 	domain = iommu_get_domain_for_dev(&pdev->dev);
-	if (domain && (domain->type & __IOMMU_DOMAIN_PAGING))
-		show(m, domain);
-	else
+	if (!domain || !(domain->type & __IOMMU_DOMAIN_PAGING))
 		ret = -ENOENT;
+	else if (!edu_domain_is_genpt(domain))
+		ret = -EOPNOTSUPP;
+	else
+		show(m, domain);
 	pci_dev_put(pdev);
 	return ret;
 }

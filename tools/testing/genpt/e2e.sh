@@ -357,7 +357,7 @@ if [ ${#selected[@]} = 0 ]; then
 		read -r -a selected <<<"$QUICK_CASES"
 	elif [ $baseline = 1 ]; then
 		# 6.12 gives iommufd no first stage domain, so its VFIO tests fail
-		# on an IOMMU without a second stage (patch 0010): the baseline
+		# on an IOMMU without a second stage (patch 0012): the baseline
 		# runs the second stage cases unless cases are named.
 		for c in $(case_names); do
 			case " $(case_field "$c" 3) " in
